@@ -1,2 +1,4 @@
 pub mod ingest;
+pub mod library;
 pub mod model;
+pub mod search;

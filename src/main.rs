@@ -7,6 +7,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use lexharmony::ingest::{self, Format};
+use lexharmony::library::{self, Library};
+use lexharmony::search::{self, Engine, SearchRequest};
 
 /// Compare and harmonize the cybersecurity legislation of the CSTO member states.
 #[derive(Parser)]
@@ -32,6 +34,48 @@ enum Command {
         #[arg(long)]
         text: bool,
     },
+    /// Build the search index from the bundled corpus/ plus the given files or folders, and swap it in.
+    Ingest {
+        /// Official texts to add (files or folders).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        index: IndexArg,
+        /// The bundled corpus folder.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Leave the bundled corpus out.
+        #[arg(long)]
+        no_corpus: bool,
+        /// Any bad file aborts the build; the current index stays as it is.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Search the clauses of every state.
+    Search {
+        /// The query: words, "phrases", "a b"~3, AND OR NOT, state:kz, law:418-v, heading:..., adopted:2015..2020, inforce:2024-01-01.
+        query: String,
+        /// Only these states (comma-separated: kz,by).
+        #[arg(long, value_delimiter = ',')]
+        state: Vec<String>,
+        /// Only these laws (numbers or URIs, comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        law: Vec<String>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, default_value_t = 0)]
+        offset: usize,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+}
+
+#[derive(clap::Args)]
+struct IndexArg {
+    /// The index folder.
+    #[arg(long, default_value = "index")]
+    index: PathBuf,
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
@@ -51,6 +95,45 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Ingest {
+            paths,
+            index,
+            corpus,
+            no_corpus,
+            strict,
+        } => ingest_command(paths, &index.index, corpus, no_corpus, strict),
+        Command::Search {
+            query,
+            state,
+            law,
+            limit,
+            offset,
+            json,
+            index,
+        } => {
+            let engine = Engine::open(&index.index)?;
+            let req = SearchRequest {
+                q: query,
+                states: state,
+                laws: law,
+                limit,
+                offset,
+            };
+            let results = match engine.search(&req) {
+                Ok(r) => r,
+                Err(e) if e.is_user_error() => {
+                    eprintln!("error: {e}");
+                    return Ok(ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if json {
+                println!("{}", serde_json::to_string_pretty(&results)?);
+            } else {
+                print_results(&results);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Parse {
             file,
             format,
@@ -71,4 +154,115 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+fn ingest_command(
+    paths: Vec<PathBuf>,
+    index_dir: &std::path::Path,
+    corpus: Option<PathBuf>,
+    no_corpus: bool,
+    strict: bool,
+) -> anyhow::Result<ExitCode> {
+    let mut inputs = Vec::new();
+    if !no_corpus {
+        inputs.push(corpus.unwrap_or_else(library::default_corpus_dir));
+    }
+    inputs.extend(paths);
+    let lib = Library::load(&inputs);
+    for bad in &lib.bad {
+        eprintln!("error: {}", bad.error);
+    }
+    if strict && !lib.bad.is_empty() {
+        eprintln!(
+            "{} bad file(s) and --strict: nothing changed; the current index stays",
+            lib.bad.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let mut last_shown = std::time::Instant::now();
+    let mut progress = |done: usize, total: usize| {
+        if terminal {
+            let width = 30;
+            let filled = (done * width).checked_div(total).unwrap_or(width);
+            eprint!(
+                "\rindexing [{}{}] {done}/{total} clauses",
+                "#".repeat(filled),
+                " ".repeat(width - filled)
+            );
+            if done == total {
+                eprintln!();
+            }
+        } else if done == total || last_shown.elapsed().as_secs() >= 2 {
+            eprintln!("indexed {done}/{total} clauses");
+            last_shown = std::time::Instant::now();
+        }
+    };
+    let report = search::index::build(index_dir, &lib, &mut progress)?;
+    println!(
+        "index {} built in {:.2}s: {} laws, {} clauses",
+        index_dir.join(&report.generation).display(),
+        report.seconds,
+        report.laws,
+        report.clauses
+    );
+    println!("{:<8} {:>5} {:>8}", "state", "laws", "clauses");
+    for (state, laws) in lib.by_state() {
+        let clauses: usize = laws.iter().map(|l| l.clauses.len()).sum();
+        println!("{state:<8} {:>5} {clauses:>8}", laws.len());
+    }
+    let mut counts = std::collections::BTreeMap::new();
+    for law in &lib.laws {
+        for d in &law.diagnostics {
+            *counts
+                .entry(format!("{:?}", d.severity).to_lowercase())
+                .or_insert(0) += 1;
+        }
+    }
+    println!("diagnostics: {counts:?}");
+    if !lib.bad.is_empty() {
+        println!(
+            "{} bad file(s), named above; the good ones were indexed",
+            lib.bad.len()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_results(results: &search::SearchResults) {
+    println!("{} clauses match", results.total);
+    let per_state: Vec<String> = results
+        .by_state
+        .iter()
+        .map(|(s, n)| format!("{s}: {n}"))
+        .collect();
+    if !per_state.is_empty() {
+        println!("by state: {}", per_state.join(", "));
+    }
+    for hit in &results.hits {
+        let snippet = strip_marks(&hit.snippet_html);
+        println!(
+            "\n[{}] {} — {} {} {}{}\n  {}\n  {}",
+            hit.state,
+            hit.law_title,
+            hit.label,
+            hit.num,
+            hit.heading.as_deref().unwrap_or(""),
+            if hit.digest { " (digest)" } else { "" },
+            hit.permalink,
+            snippet
+        );
+    }
+}
+
+/// The snippet for a terminal: matches in brackets, entities decoded.
+fn strip_marks(html: &str) -> String {
+    html.replace("<mark>", "[")
+        .replace("</mark>", "]")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }

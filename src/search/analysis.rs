@@ -1,0 +1,261 @@
+//! Text analysis for the index: one tokenizer for every language and one analyzer per field
+//! (DESIGN.md section 6 and pitfalls 1-4).
+//!
+//! - Tokens are Unicode words (UAX #29), so "12.1" and "сям'я" stay whole; words joined by a hyphen
+//!   where one side holds a digit ("7-1", "187-ФЗ", "418-V") are merged back into one token.
+//! - Token text is NFC, lowercase, without stress marks (U+0301), with ё folded into е; offsets
+//!   still point into the original text, so highlights fall on the words as printed.
+//! - No length cut below 255 bytes: "телекоммуникационных" (40 bytes) is indexed.
+//! - Stemming by Snowball (frostem): Russian, English, Armenian. Kazakh, Kyrgyz, Tajik and
+//!   Belarusian have no stemmer; their recall aid is a prefix field (the first six letters).
+//!
+//! Custom tokenizers are not stored in the index: [`register`] must run after every open.
+
+use std::sync::Arc;
+
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Tokens longer than this many bytes are dropped (tantivy's own default of 40 loses Cyrillic words).
+pub const MAX_TOKEN_BYTES: usize = 255;
+/// Length of the prefix kept by the recall-aid analyzer.
+pub const PREFIX_CHARS: usize = 6;
+
+pub const EXACT: &str = "lh_exact";
+pub const RUSSIAN: &str = "lh_rus";
+pub const ENGLISH: &str = "lh_eng";
+pub const ARMENIAN: &str = "lh_hye";
+pub const PREFIX: &str = "lh_prefix";
+
+/// How a token's normalised text is reduced for a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reduction {
+    None,
+    Stem(frostem::Algorithm),
+    Prefix(usize),
+}
+
+/// The analyzer of each field, by name.
+pub fn analyzers() -> Vec<(&'static str, Reduction)> {
+    vec![
+        (EXACT, Reduction::None),
+        (RUSSIAN, Reduction::Stem(frostem::Algorithm::Russian)),
+        (ENGLISH, Reduction::Stem(frostem::Algorithm::English)),
+        (ARMENIAN, Reduction::Stem(frostem::Algorithm::Armenian)),
+        (PREFIX, Reduction::Prefix(PREFIX_CHARS)),
+    ]
+}
+
+/// Register every analyzer on an index (after every open: they are not stored in the index).
+pub fn register(index: &tantivy::Index) {
+    for (name, reduction) in analyzers() {
+        index
+            .tokenizers()
+            .register(name, TextAnalyzer::from(LawTokenizer::new(reduction)));
+    }
+}
+
+/// Normalise one word the way the index does: NFC, lowercase, no stress marks, ё -> е.
+pub fn normalise_word(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for ch in word.nfc() {
+        match ch {
+            '\u{0301}' | '\u{00AD}' => {}
+            'ё' | 'Ё' => out.push('е'),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// Split `text` into (byte start, byte end) word spans, merging hyphenated numbers.
+pub fn word_spans(text: &str) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for (start, word) in text.unicode_word_indices() {
+        let end = start + word.len();
+        if let Some(last) = spans.last_mut() {
+            let gap = &text[last.1..start];
+            if matches!(gap, "-" | "‐" | "‑") {
+                let left = &text[last.0..last.1];
+                if left.chars().any(|c| c.is_ascii_digit())
+                    || word.chars().any(|c| c.is_ascii_digit())
+                {
+                    last.1 = end;
+                    continue;
+                }
+            }
+        }
+        spans.push((start, end));
+    }
+    spans
+}
+
+/// Reduce a normalised word for a field.
+pub fn reduce(word: &str, reduction: Reduction, stemmer: Option<&frostem::Stemmer>) -> String {
+    match reduction {
+        Reduction::None => word.to_string(),
+        Reduction::Stem(_) => match stemmer {
+            // Numbers and codes ("7-1", "187-фз") are not words to stem.
+            Some(s) if !word.chars().any(|c| c.is_ascii_digit()) => s.stem(word).into_owned(),
+            _ => word.to_string(),
+        },
+        Reduction::Prefix(n) => word.chars().take(n).collect(),
+    }
+}
+
+/// Analyse a whole text for a field: (normalised and reduced term, byte start, byte end).
+pub fn analyse(text: &str, reduction: Reduction) -> Vec<(String, usize, usize)> {
+    let stemmer = match reduction {
+        Reduction::Stem(alg) => Some(frostem::Stemmer::new(alg)),
+        _ => None,
+    };
+    word_spans(text)
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let word = normalise_word(&text[a..b]);
+            let term = reduce(&word, reduction, stemmer.as_ref());
+            (!term.is_empty() && term.len() <= MAX_TOKEN_BYTES).then_some((term, a, b))
+        })
+        .collect()
+}
+
+#[derive(Clone)]
+pub struct LawTokenizer {
+    reduction: Reduction,
+    stemmer: Option<Arc<frostem::Stemmer>>,
+}
+
+impl LawTokenizer {
+    pub fn new(reduction: Reduction) -> Self {
+        let stemmer = match reduction {
+            Reduction::Stem(alg) => Some(Arc::new(frostem::Stemmer::new(alg))),
+            _ => None,
+        };
+        LawTokenizer { reduction, stemmer }
+    }
+}
+
+pub struct LawTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for LawTokenizer {
+    type TokenStream<'a> = LawTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> LawTokenStream {
+        let mut tokens = Vec::new();
+        for (a, b) in word_spans(text) {
+            let word = normalise_word(&text[a..b]);
+            let term = reduce(&word, self.reduction, self.stemmer.as_deref());
+            if term.is_empty() || term.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            tokens.push(Token {
+                offset_from: a,
+                offset_to: b,
+                position: tokens.len(),
+                text: term,
+                position_length: 1,
+            });
+        }
+        LawTokenStream { tokens, next: 0 }
+    }
+}
+
+impl TokenStream for LawTokenStream {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(text: &str, r: Reduction) -> Vec<String> {
+        analyse(text, r).into_iter().map(|t| t.0).collect()
+    }
+
+    #[test]
+    fn numbers_and_codes_stay_whole() {
+        assert_eq!(
+            terms(
+                "Статья 7-1, пункт 12.1 Закона 187-ФЗ и 418-V",
+                Reduction::None
+            ),
+            [
+                "статья",
+                "7-1",
+                "пункт",
+                "12.1",
+                "закона",
+                "187-фз",
+                "и",
+                "418-v"
+            ]
+        );
+        assert_eq!(terms("сям'я", Reduction::None), ["сям'я"]);
+        assert_eq!(
+            terms("кибер-безопасность", Reduction::None),
+            ["кибер", "безопасность"]
+        );
+    }
+
+    #[test]
+    fn long_words_stress_marks_and_yo() {
+        let t = terms("телекоммуникационных", Reduction::None);
+        assert_eq!(t, ["телекоммуникационных"]);
+        assert_eq!(
+            terms("зна\u{301}чение ещё", Reduction::None),
+            ["значение", "еще"]
+        );
+        let spans = analyse("зна\u{301}чение", Reduction::None);
+        assert_eq!((spans[0].1, spans[0].2), (0, "зна\u{301}чение".len()));
+    }
+
+    #[test]
+    fn russian_stems_meet() {
+        let r = Reduction::Stem(frostem::Algorithm::Russian);
+        assert_eq!(terms("инцидентов", r), terms("инцидент", r));
+        assert_eq!(
+            terms("персональных данных", r),
+            terms("персональные данные", r)
+        );
+        assert_eq!(terms("7-1", r), ["7-1"]);
+    }
+
+    #[test]
+    fn english_and_armenian_stems() {
+        let e = Reduction::Stem(frostem::Algorithm::English);
+        assert_eq!(terms("incidents", e), terms("incident", e));
+        let h = Reduction::Stem(frostem::Algorithm::Armenian);
+        assert_eq!(terms("տվյալների", h).len(), 1);
+    }
+
+    #[test]
+    fn prefix_recall_aid() {
+        let p = Reduction::Prefix(PREFIX_CHARS);
+        assert_eq!(
+            terms("деректерді деректер", p),
+            ["деректе", "деректе"][..]
+                .iter()
+                .map(|s| s.chars().take(6).collect::<String>())
+                .collect::<Vec<_>>()
+        );
+    }
+}

@@ -1,0 +1,328 @@
+//! The on-disk index folder: its schema, building a new generation from a [`Library`], swapping it
+//! in atomically, and opening the current one.
+//!
+//! Layout: `DIR/CURRENT` names the generation folder that serves (`DIR/gen-...`), which holds the
+//! tantivy index (`tantivy/`) and the laws it was built from (`laws.json`). A build writes a new
+//! generation, then replaces `CURRENT` by rename; a crash or a kill at any moment before that
+//! rename leaves the previous generation serving, untouched.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::{DateTime, Index, TantivyDocument};
+
+use crate::library::{Library, StoredLaw};
+use crate::model::permalink;
+use crate::search::analysis;
+use crate::search::SearchError;
+
+/// The fields of a clause document.
+#[derive(Clone, Debug)]
+pub struct Fields {
+    pub permalink: Field,
+    pub uri: Field,
+    pub eid: Field,
+    pub state: Field,
+    pub law: Field,
+    pub lang: Field,
+    pub kind: Field,
+    pub status: Field,
+    pub text_exact: Field,
+    pub text_rus: Field,
+    pub text_eng: Field,
+    pub text_hye: Field,
+    pub text_prefix: Field,
+    pub heading_exact: Field,
+    pub heading_prefix: Field,
+    pub adopted: Field,
+    pub edition: Field,
+    pub valid_from: Field,
+    pub valid_to: Field,
+    pub order: Field,
+}
+
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |name: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(name)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        )
+    };
+    let fields = Fields {
+        permalink: b.add_text_field("permalink", STRING | STORED),
+        uri: b.add_text_field("uri", STRING | STORED),
+        eid: b.add_text_field("eid", STRING | STORED),
+        state: b.add_text_field("state", STRING | STORED | FAST),
+        law: b.add_text_field("law", STRING),
+        lang: b.add_text_field("lang", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        status: b.add_text_field("status", STRING | STORED),
+        text_exact: b.add_text_field("text_exact", text(analysis::EXACT)),
+        text_rus: b.add_text_field("text_rus", text(analysis::RUSSIAN)),
+        text_eng: b.add_text_field("text_eng", text(analysis::ENGLISH)),
+        text_hye: b.add_text_field("text_hye", text(analysis::ARMENIAN)),
+        text_prefix: b.add_text_field("text_prefix", text(analysis::PREFIX)),
+        heading_exact: b.add_text_field("heading_exact", text(analysis::EXACT)),
+        heading_prefix: b.add_text_field("heading_prefix", text(analysis::PREFIX)),
+        adopted: b.add_date_field("adopted", INDEXED | FAST),
+        edition: b.add_date_field("edition", INDEXED | FAST),
+        valid_from: b.add_date_field("valid_from", INDEXED | FAST),
+        valid_to: b.add_date_field("valid_to", INDEXED | FAST),
+        order: b.add_u64_field("order", FAST | STORED),
+    };
+    (b.build(), fields)
+}
+
+/// The stemmed field a language's text goes to, besides the exact field.
+pub fn language_field(fields: &Fields, lang: &str) -> Field {
+    match lang {
+        "rus" => fields.text_rus,
+        "eng" => fields.text_eng,
+        "hye" => fields.text_hye,
+        _ => fields.text_prefix,
+    }
+}
+
+/// What a build did.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildReport {
+    pub generation: String,
+    pub laws: usize,
+    pub clauses: usize,
+    pub bytes_of_text: u64,
+    pub seconds: f64,
+}
+
+/// Progress callback: (clauses done, clauses in all).
+pub type Progress<'a> = &'a mut dyn FnMut(usize, usize);
+
+/// Build a new generation in `dir` from the library and swap it in.
+pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildReport, SearchError> {
+    let started = Instant::now();
+    fs::create_dir_all(dir).map_err(|e| SearchError::io(dir, e))?;
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    let generation = format!("gen-{stamp}-{}", std::process::id());
+    let gen_dir = dir.join(&generation);
+    let tantivy_dir = gen_dir.join("tantivy");
+    fs::create_dir_all(&tantivy_dir).map_err(|e| SearchError::io(&tantivy_dir, e))?;
+
+    let (schema, f) = schema();
+    let index = Index::create_in_dir(&tantivy_dir, schema)?;
+    analysis::register(&index);
+    let mut writer: tantivy::IndexWriter = index.writer(256 * 1024 * 1024)?;
+    let total = lib.clause_count();
+    let abort_after: Option<usize> = std::env::var("LEXHARMONY_TEST_ABORT_AFTER_CLAUSES")
+        .ok()
+        .and_then(|v| v.parse().ok());
+    let mut done = 0usize;
+    let mut bytes = 0u64;
+    // Laws of higher rank (codes, laws) before bylaws when scores tie; then by URI; then document order.
+    let mut ordered: Vec<&StoredLaw> = lib.laws.iter().collect();
+    ordered.sort_by_key(|l| (doc_rank(l), l.uri().to_string()));
+    for law in ordered {
+        for (position, clause) in law.clauses.iter().enumerate() {
+            let doc = clause_document(&f, law, position, clause, done as u64);
+            bytes += clause.text.len() as u64;
+            writer.add_document(doc)?;
+            done += 1;
+            if done % 10_000 == 0 || done == total {
+                progress(done, total);
+            }
+            if abort_after == Some(done) {
+                // A crash test: die mid-build, without any cleanup.
+                std::process::abort();
+            }
+        }
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+
+    let laws_path = gen_dir.join("laws.json");
+    let file = fs::File::create(&laws_path).map_err(|e| SearchError::io(&laws_path, e))?;
+    let mut out = std::io::BufWriter::new(file);
+    serde_json::to_writer(&mut out, &lib.laws).map_err(|e| SearchError::Corrupt {
+        path: laws_path.clone(),
+        reason: e.to_string(),
+    })?;
+    out.flush().map_err(|e| SearchError::io(&laws_path, e))?;
+    out.get_ref()
+        .sync_all()
+        .map_err(|e| SearchError::io(&laws_path, e))?;
+
+    swap_in(dir, &generation)?;
+    remove_old_generations(dir, &generation);
+    Ok(BuildReport {
+        generation,
+        laws: lib.laws.len(),
+        clauses: done,
+        bytes_of_text: bytes,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn doc_rank(law: &StoredLaw) -> u8 {
+    match law.law.doc_type.as_deref() {
+        Some("constitution") => 0,
+        Some("code") => 1,
+        Some("act") | Some("law") | None => 2,
+        Some("agreement") | Some("convention") | Some("treaty") | Some("directive") => 3,
+        _ => 4,
+    }
+}
+
+fn date_value(s: Option<&str>) -> Option<DateTime> {
+    let d = crate::search::query::Date::parse(s?)?;
+    Some(DateTime::from_timestamp_secs(
+        days_from_civil(d.year, d.month, d.day) * 86_400,
+    ))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn clause_document(
+    f: &Fields,
+    law: &StoredLaw,
+    position: usize,
+    clause: &crate::model::Clause,
+    order: u64,
+) -> TantivyDocument {
+    let meta = &law.law;
+    let uri = law.uri();
+    let lang = meta.lang.as_deref().unwrap_or("und");
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.permalink, permalink(uri, &clause.eid));
+    doc.add_text(f.uri, uri);
+    doc.add_text(f.eid, &clause.eid);
+    doc.add_text(f.state, law.state());
+    if let Some(n) = &meta.number {
+        doc.add_text(f.law, crate::model::uri_number(n));
+    }
+    // The work URI too, so `law:/akn/kz/act/2015-11-24/418-v` selects every edition of a law.
+    if let Some(work) = uri.rsplit_once('/').map(|(w, _)| w) {
+        doc.add_text(f.law, work);
+    }
+    doc.add_text(f.law, uri);
+    doc.add_text(f.lang, lang);
+    doc.add_text(
+        f.kind,
+        serde_json::to_value(clause.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+    );
+    doc.add_text(
+        f.status,
+        serde_json::to_value(clause.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+    );
+    let heading = clause.heading.as_deref().unwrap_or("");
+    let searchable = if heading.is_empty() {
+        clause.text.clone()
+    } else {
+        format!("{heading}\n{}", clause.text)
+    };
+    doc.add_text(f.text_exact, &searchable);
+    doc.add_text(language_field(f, lang), &searchable);
+    if !heading.is_empty() {
+        doc.add_text(f.heading_exact, heading);
+        doc.add_text(f.heading_prefix, heading);
+    }
+    if let Some(d) = date_value(meta.adopted.as_deref()) {
+        doc.add_date(f.adopted, d);
+    }
+    if let Some(d) = date_value(meta.edition.as_deref()) {
+        doc.add_date(f.edition, d);
+    }
+    let from = date_value(meta.in_force.as_deref().or(meta.adopted.as_deref()))
+        .unwrap_or_else(|| DateTime::from_timestamp_secs(i64::MIN / 4));
+    let to = if clause.status == crate::model::Status::Repealed {
+        DateTime::from_timestamp_secs(i64::MIN / 4)
+    } else {
+        date_value(meta.repealed.as_deref())
+            .unwrap_or_else(|| DateTime::from_timestamp_secs(i64::MAX / 4))
+    };
+    doc.add_date(f.valid_from, from);
+    doc.add_date(f.valid_to, to);
+    doc.add_u64(f.order, order);
+    let _ = position;
+    doc
+}
+
+fn swap_in(dir: &Path, generation: &str) -> Result<(), SearchError> {
+    let tmp = dir.join(format!("CURRENT.tmp-{}", std::process::id()));
+    let mut file = fs::File::create(&tmp).map_err(|e| SearchError::io(&tmp, e))?;
+    file.write_all(generation.as_bytes())
+        .and_then(|_| file.sync_all())
+        .map_err(|e| SearchError::io(&tmp, e))?;
+    let current = dir.join("CURRENT");
+    fs::rename(&tmp, &current).map_err(|e| SearchError::io(&current, e))?;
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// Old generations and the leftovers of killed builds go; the current one stays.
+fn remove_old_generations(dir: &Path, keep: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        if name != keep && (name.starts_with("gen-") || name.starts_with("CURRENT.tmp-")) {
+            let p = e.path();
+            let _ = if p.is_dir() {
+                fs::remove_dir_all(&p)
+            } else {
+                fs::remove_file(&p)
+            };
+        }
+    }
+}
+
+/// The generation folder that serves, if an index was ever built in `dir`.
+pub fn current_generation(dir: &Path) -> Option<PathBuf> {
+    let name = fs::read_to_string(dir.join("CURRENT")).ok()?;
+    let p = dir.join(name.trim());
+    p.join("laws.json").is_file().then_some(p)
+}
+
+/// Open the current generation: the tantivy index (with analyzers registered) and its laws.
+pub fn open(dir: &Path) -> Result<(Index, Vec<StoredLaw>), SearchError> {
+    let gen_dir = current_generation(dir).ok_or_else(|| SearchError::NoIndex {
+        path: dir.to_path_buf(),
+    })?;
+    let index = Index::open_in_dir(gen_dir.join("tantivy"))?;
+    analysis::register(&index);
+    let laws_path = gen_dir.join("laws.json");
+    let file = fs::File::open(&laws_path).map_err(|e| SearchError::io(&laws_path, e))?;
+    let laws: Vec<StoredLaw> =
+        serde_json::from_reader(std::io::BufReader::new(file)).map_err(|e| {
+            SearchError::Corrupt {
+                path: laws_path.clone(),
+                reason: e.to_string(),
+            }
+        })?;
+    Ok((index, laws))
+}
