@@ -236,18 +236,14 @@ fn clause_document(
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default(),
     );
+    // Heading and text are separate fields so a phrase never runs from one into the other.
     let heading = clause.heading.as_deref().unwrap_or("");
-    let searchable = if heading.is_empty() {
-        clause.text.clone()
-    } else {
-        format!("{heading}\n{}", clause.text)
-    };
-    doc.add_text(f.text_exact, &searchable);
-    doc.add_text(language_field(f, lang), &searchable);
-    if !heading.is_empty() {
-        doc.add_text(f.heading_exact, heading);
-        doc.add_text(f.heading_prefix, heading);
-    }
+    doc.add_text(f.text_exact, &clause.text);
+    doc.add_text(language_field(f, lang), &clause.text);
+    // The label and number belong to the heading: "Статья 7-1 ..." is found by "7-1".
+    let titled = format!("{} {} {heading}", clause.label, clause.num);
+    doc.add_text(f.heading_exact, &titled);
+    doc.add_text(f.heading_prefix, &titled);
     if let Some(d) = date_value(meta.adopted.as_deref()) {
         doc.add_date(f.adopted, d);
     }

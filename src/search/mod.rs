@@ -395,7 +395,7 @@ impl Engine {
                 0.6,
             ));
         }
-        if heading {
+        if heading || field.is_none() {
             targets.push((f.heading_exact, Reduction::None, 1.5));
             targets.push((
                 f.heading_prefix,

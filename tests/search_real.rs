@@ -1,0 +1,303 @@
+//! Search on the real statute texts of `../shared/corpus-real`: morphology, phrases, filters,
+//! numbers, long words, highlights; and crash safety of `lexharmony ingest`.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use lexharmony::library::Library;
+use lexharmony::search::{self, Engine, SearchRequest, SearchResults};
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("lexharmony-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// One index of the real texts, built once for all tests of this file.
+fn engine() -> Option<&'static Engine> {
+    static ENGINE: OnceLock<Option<Engine>> = OnceLock::new();
+    ENGINE
+        .get_or_init(|| {
+            let root = common::corpus_real()?;
+            let lib = Library::load(&[root]);
+            assert!(lib.bad.is_empty(), "bad files: {:?}", lib.bad);
+            let dir = temp_dir("real");
+            search::index::build(&dir, &lib, &mut |_, _| {}).expect("index builds");
+            Some(Engine::open(&dir).expect("index opens"))
+        })
+        .as_ref()
+}
+
+fn search(e: &Engine, q: &str, limit: usize) -> SearchResults {
+    e.search(&SearchRequest {
+        q: q.to_string(),
+        limit,
+        ..SearchRequest::default()
+    })
+    .unwrap_or_else(|err| panic!("{q}: {err}"))
+}
+
+fn clause_text(e: &Engine, hit: &search::SearchHit) -> String {
+    let law = e.law(&hit.uri).expect("hit's law is known");
+    let c = law.clause(&hit.eid).expect("hit's clause is known");
+    format!("{} {}", c.heading.clone().unwrap_or_default(), c.text).to_lowercase()
+}
+
+fn marks(html: &str) -> Vec<String> {
+    html.split("<mark>")
+        .skip(1)
+        .filter_map(|s| s.split("</mark>").next())
+        .map(|s| s.to_lowercase())
+        .collect()
+}
+
+#[test]
+fn inflected_forms_are_found() {
+    let Some(e) = engine() else { return };
+    let r = search(e, "инцидентов", 100);
+    assert!(r.total > 0);
+    // Clauses that say "инцидент", "инцидента", "инциденты" but never "инцидентов" are found too.
+    let other_forms = r
+        .hits
+        .iter()
+        .filter(|h| {
+            let t = clause_text(e, h);
+            t.contains("инцидент") && !t.contains("инцидентов")
+        })
+        .count();
+    assert!(other_forms > 0, "no clause with another form of the word");
+
+    let mut hits = Vec::new();
+    for offset in (0..1000).step_by(100) {
+        let page = e
+            .search(&SearchRequest {
+                q: "персональных данных".into(),
+                limit: 100,
+                offset,
+                ..Default::default()
+            })
+            .unwrap();
+        hits.extend(page.hits);
+    }
+    assert!(hits.iter().any(|h| {
+        let t = clause_text(e, h);
+        t.contains("персональные данные") && !t.contains("персональных данных")
+    }));
+}
+
+#[test]
+fn highlights_fall_on_the_matched_words() {
+    let Some(e) = engine() else { return };
+    let r = search(e, "персональных данных", 20);
+    let mut seen = 0;
+    for h in &r.hits {
+        for m in marks(&h.snippet_html) {
+            seen += 1;
+            assert!(
+                m.starts_with("персональ") || m.starts_with("данн"),
+                "mark on an unmatched word: {m:?} in {}",
+                h.snippet_html
+            );
+        }
+    }
+    assert!(seen > 10, "few highlights: {seen}");
+}
+
+#[test]
+fn phrases_respect_order_and_slop() {
+    let Some(e) = engine() else { return };
+    let forward = search(e, "\"персональных данных\"", 100);
+    let backward = search(e, "\"данных персональных\"", 100);
+    assert!(
+        forward.total > 10 * backward.total.max(1),
+        "{} vs {}",
+        forward.total,
+        backward.total
+    );
+    // Positions skip punctuation, as in every search engine: "данные – персональные" is a match.
+    let re = regex::Regex::new(r"данн\S*[\s\p{P}]+персональн").unwrap();
+    for h in &backward.hits {
+        assert!(
+            re.is_match(&clause_text(e, h)),
+            "backward phrase matched out of order: {}",
+            h.permalink
+        );
+    }
+    // With slop the words may stand apart.
+    let near = search(e, "\"защита данных\"~3", 100);
+    let exact = search(e, "\"защита данных\"", 100);
+    assert!(near.total >= exact.total);
+}
+
+#[test]
+fn state_filter_restricts() {
+    let Some(e) = engine() else { return };
+    let r = search(e, "информации state:by", 100);
+    assert!(r.total > 0);
+    assert!(r.hits.iter().all(|h| h.state == "by"));
+    assert_eq!(r.by_state.keys().collect::<Vec<_>>(), ["by"]);
+    let all = search(e, "информации", 100);
+    assert!(all.total > r.total);
+    let param = e
+        .search(&SearchRequest {
+            q: "информации".into(),
+            states: vec!["kz".into()],
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(param.total > 0 && param.hits.iter().all(|h| h.state == "kz"));
+}
+
+#[test]
+fn long_words_and_numbers_are_found() {
+    let Some(e) = engine() else { return };
+    let r = search(e, "телекоммуникационных", 10);
+    assert!(r.total > 0, "a 20-letter word is indexed");
+    assert!(r.hits.iter().any(|h| marks(&h.snippet_html)
+        .iter()
+        .any(|m| m == "телекоммуникационных")));
+
+    let r = search(e, "7-1", 50);
+    assert!(
+        r.hits.iter().any(|h| h.kind == "article" && h.num == "7-1"),
+        "article 7-1 is found by its number"
+    );
+    let r = search(e, "187-ФЗ", 10);
+    assert!(r.hits.iter().all(|h| clause_text(e, h).contains("187-фз")));
+}
+
+#[test]
+fn ordering_is_deterministic() {
+    let Some(e) = engine() else { return };
+    let a: Vec<String> = search(e, "информация", 50)
+        .hits
+        .into_iter()
+        .map(|h| h.permalink)
+        .collect();
+    let b: Vec<String> = search(e, "информация", 50)
+        .hits
+        .into_iter()
+        .map(|h| h.permalink)
+        .collect();
+    assert_eq!(a, b);
+    let page2 = e
+        .search(&SearchRequest {
+            q: "информация".into(),
+            limit: 10,
+            offset: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        page2
+            .hits
+            .iter()
+            .map(|h| h.permalink.clone())
+            .collect::<Vec<_>>(),
+        a[10..20]
+    );
+}
+
+#[test]
+fn malformed_queries_are_user_errors() {
+    let Some(e) = engine() else { return };
+    let long = "слово ".repeat(2000);
+    for q in [
+        "\"unbalanced",
+        "(a OR b",
+        "a)",
+        "foo:bar",
+        "NOT",
+        "NOT a",
+        "",
+        "   ",
+        long.as_str(),
+        "a AND",
+        "a~1",
+        "инфор*",
+    ] {
+        let err = e
+            .search(&SearchRequest {
+                q: q.into(),
+                limit: 10,
+                ..Default::default()
+            })
+            .expect_err(q);
+        assert!(err.is_user_error(), "{q:?}: {err}");
+        assert!(!err.to_string().is_empty());
+    }
+    let zero = e.search(&SearchRequest {
+        q: "закон".into(),
+        limit: 0,
+        ..Default::default()
+    });
+    assert!(zero.expect_err("limit 0").is_user_error());
+    let huge = e
+        .search(&SearchRequest {
+            q: "закон".into(),
+            limit: usize::MAX,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(huge.hits.len() <= search::MAX_LIMIT);
+}
+
+/// A kill in the middle of `lexharmony ingest` leaves the previous index intact and searchable.
+#[test]
+fn killed_ingest_leaves_the_previous_index_serving() {
+    let dir = temp_dir("crash");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let exe = env!("CARGO_BIN_EXE_lexharmony");
+    let ok = std::process::Command::new(exe)
+        .args(["ingest", "--index"])
+        .arg(&dir)
+        .arg("--corpus")
+        .arg(&corpus)
+        .output()
+        .expect("ingest runs");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let before = Engine::open(&dir).unwrap();
+    let q = SearchRequest {
+        q: "данных".into(),
+        limit: 20,
+        ..Default::default()
+    };
+    let expected: Vec<String> = before
+        .search(&q)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.permalink)
+        .collect();
+    assert!(!expected.is_empty());
+    drop(before);
+
+    let killed = std::process::Command::new(exe)
+        .args(["ingest", "--index"])
+        .arg(&dir)
+        .arg("--corpus")
+        .arg(&corpus)
+        .env("LEXHARMONY_TEST_ABORT_AFTER_CLAUSES", "100")
+        .output()
+        .expect("ingest runs");
+    assert!(!killed.status.success(), "the test hook aborts the build");
+
+    let after = Engine::open(&dir).expect("the previous index still opens");
+    let got: Vec<String> = after
+        .search(&q)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.permalink)
+        .collect();
+    assert_eq!(got, expected);
+    let _ = std::fs::remove_dir_all(&dir);
+}
