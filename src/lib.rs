@@ -2,3 +2,5 @@ pub mod ingest;
 pub mod library;
 pub mod model;
 pub mod search;
+pub mod stats;
+pub mod web;

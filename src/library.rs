@@ -3,11 +3,11 @@
 //! export all start from a [`Library`].
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ingest::{self, IngestError, ParsedLaw};
+use crate::ingest::{self, ParsedLaw};
 use crate::model::{Block, Clause, ClauseKind, Diagnostic, LawMeta, Severity};
 
 /// A law as kept in the index folder and served to pages: the parse without the reader's lines.
@@ -75,11 +75,23 @@ impl StoredLaw {
         self.clauses.iter().find(|c| c.eid == eid)
     }
 
-    /// Human title: the title, else the file name.
+    /// Human title in the edition's language (the English title for an English edition), else
+    /// the original title, else the file name.
     pub fn title(&self) -> &str {
-        self.law
-            .title
-            .as_deref()
+        let english = (self.law.lang.as_deref() == Some("eng"))
+            .then_some(self.law.title_en.as_deref())
+            .flatten();
+        // A Russian edition of a law whose original title is in another script shows the Russian
+        // title it prints.
+        let printed = self.law.title_printed.as_deref().filter(|p| {
+            let cyrillic = |s: &str| s.chars().any(|c| ('а'..='я').contains(&c));
+            self.law.lang.as_deref() == Some("rus")
+                && cyrillic(p)
+                && !self.law.title.as_deref().is_some_and(cyrillic)
+        });
+        english
+            .or(printed)
+            .or(self.law.title.as_deref())
             .or(self.law.source_file.as_deref())
             .unwrap_or("(untitled)")
     }
@@ -173,17 +185,4 @@ pub fn default_corpus_dir() -> PathBuf {
         return here;
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus")
-}
-
-/// For error messages.
-pub fn describe(e: &IngestError) -> String {
-    e.to_string()
-}
-
-/// Whether a path is inside a folder (for reports).
-pub fn relative(path: &Path, base: &Path) -> String {
-    path.strip_prefix(base)
-        .unwrap_or(path)
-        .display()
-        .to_string()
 }

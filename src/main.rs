@@ -50,6 +50,19 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// What the knowledge base holds: per state and law, articles, digests, editions.
+    Stats {
+        /// Read the laws from the index instead of parsing the corpus.
+        #[arg(long)]
+        from_index: bool,
+        #[command(flatten)]
+        index: IndexArg,
+        /// The bundled corpus folder.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Search the clauses of every state.
     Search {
         /// The query: words, "phrases", "a b"~3, AND OR NOT, state:kz, law:418-v, heading:..., adopted:2015..2020, inforce:2024-01-01.
@@ -66,6 +79,14 @@ enum Command {
         offset: usize,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// Serve the web UI and the JSON API (builds the index from the bundled corpus first if there is none).
+    Serve {
+        /// The address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
         #[command(flatten)]
         index: IndexArg,
     },
@@ -102,6 +123,29 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             no_corpus,
             strict,
         } => ingest_command(paths, &index.index, corpus, no_corpus, strict),
+        Command::Stats {
+            from_index,
+            index,
+            corpus,
+            json,
+        } => {
+            let laws = if from_index {
+                Engine::open(&index.index)?.laws().to_vec()
+            } else {
+                let lib = Library::load(&[corpus.unwrap_or_else(library::default_corpus_dir)]);
+                for bad in &lib.bad {
+                    eprintln!("error: {}", bad.error);
+                }
+                lib.laws
+            };
+            let stats = lexharmony::stats::corpus_stats(&laws);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                print!("{}", lexharmony::stats::render_table(&stats));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Search {
             query,
             state,
@@ -134,6 +178,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve { addr, index } => serve_command(addr, &index.index),
         Command::Parse {
             file,
             format,
@@ -154,6 +199,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// Build the index if there is none (as `ingest` does, from the bundled corpus), then serve.
+fn serve_command(
+    addr: std::net::SocketAddr,
+    index_dir: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    if search::index::current_generation(index_dir).is_none() {
+        eprintln!(
+            "no index in {}: building it from the bundled corpus",
+            index_dir.display()
+        );
+        ingest_command(Vec::new(), index_dir, None, false, false)?;
+    }
+    let engine = Engine::open(index_dir)?;
+    let state = lexharmony::web::AppState::new(std::sync::Arc::new(engine));
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        let local = listener.local_addr()?;
+        println!("lexharmony serving on http://{local}/ (Ctrl-C to stop)");
+        lexharmony::web::serve_on(listener, state).await?;
+        anyhow::Ok(())
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn ingest_command(

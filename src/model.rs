@@ -161,6 +161,9 @@ pub struct LawMeta {
     /// The format the file was read as.
     pub format: Option<String>,
     pub encoding: Option<String>,
+    /// The title as printed at the top of the text (the first title line), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_printed: Option<String>,
     /// Expression URI, when country, date and number are known.
     pub uri: Option<String>,
     /// Further front matter keys, kept as given.

@@ -16,10 +16,15 @@
 //!   "а)", editorial notes "Сноска. ..."), once as plain portal text and once as Markdown;
 //! - as a baseline in the same run, pulldown-cmark alone iterating its events (with the options the
 //!   Markdown reader uses) over the same Markdown bytes, so the ratio "our parse / pulldown-cmark" is
-//!   measured on the same machine.
+//!   measured on the same machine;
+//! - where the time goes on the generated law: decode, format detection, content hash, reader
+//!   (with `clean_text`), structure detector (with `patterns::heading`), each timed alone through the
+//!   library's public functions.
 //!
 //! Times are wall-clock, single-threaded; the parsed result is dropped after the clock stops. MB is
-//! 10^6 bytes. The output is Markdown and can be pasted into BENCHMARKS.md as is.
+//! 10^6 bytes. Other processes skew the figures, so the machine's load average is printed with them.
+//! The output is Markdown and can be pasted into BENCHMARKS.md as is (progress goes to stderr).
+//! `--write-generated DIR` also writes the generated law to files, to inspect or profile it.
 //!
 //! Further benchmarks (index, search, http, compare, export) are added as further subcommands of
 //! [`Command`].
@@ -36,7 +41,7 @@ use lexharmony::ingest::{self, Format};
 
 /// Benchmarks for lexharmony (commands, never timed tests).
 #[derive(Parser)]
-#[command(name = "bench", about)]
+#[command(name = "bench")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -105,6 +110,14 @@ fn print_machine() {
     println!("- rustc: {rustc}");
     println!("- OS: {} {}", std::env::consts::OS, std::env::consts::ARCH);
     println!("- build: {profile}");
+    // Other processes on the machine skew wall-clock figures; say how busy it was.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let load: Vec<&str> = load.split_whitespace().take(3).collect();
+        println!(
+            "- load average at start (1, 5, 15 min): {}",
+            load.join(", ")
+        );
+    }
 }
 
 /// Best and median of a set of timings.
@@ -152,7 +165,7 @@ fn print_table(rows: &[Row]) {
             format!("1/{:.1}", b / rate.max(1e-12))
         });
         println!(
-            "| {} | {} | {:.2} | {:.3} | {:.3} | {:.1} | {} | {} |",
+            "| {} | {} | {:.2} | {:.4} | {:.4} | {:.1} | {} | {} |",
             r.input,
             r.what,
             r.bytes as f64 / MB,
@@ -186,18 +199,22 @@ fn markdown_options() -> Options {
     Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES
 }
 
-/// pulldown-cmark alone: iterate every event over each text, `repeat` times.
+/// pulldown-cmark alone: iterate every event over each text, `repeat` samples. A sample of a small
+/// input (under 50 ms) loops over it as often as needed to last about 50 ms, and is divided back.
 fn time_pulldown(texts: &[&str], repeat: u32) -> Timing {
+    let pass = || {
+        let start = Instant::now();
+        for t in texts {
+            black_box(pulldown_cmark::Parser::new_ext(black_box(t), markdown_options()).count());
+        }
+        start.elapsed()
+    };
+    let first = pass();
+    let loops = (Duration::from_millis(50).as_secs_f64() / first.as_secs_f64().max(1e-9))
+        .ceil()
+        .clamp(1.0, 10_000.0) as u32;
     let samples = (0..repeat)
-        .map(|_| {
-            let start = Instant::now();
-            for t in texts {
-                black_box(
-                    pulldown_cmark::Parser::new_ext(black_box(t), markdown_options()).count(),
-                );
-            }
-            start.elapsed()
-        })
+        .map(|_| (0..loops).map(|_| pass()).sum::<Duration>() / loops)
         .collect();
     Timing::from(samples)
 }
@@ -365,7 +382,7 @@ fn bench_parse(args: &ParseArgs) -> anyhow::Result<()> {
     if args.generated_mb > 0.0 {
         let target = (args.generated_mb * MB) as usize;
         eprintln!(
-            "generating about {:.0} MB of plain text and of Markdown",
+            "generating about {} MB of plain text and of Markdown",
             args.generated_mb
         );
         let (plain, md) = generate_law(target);

@@ -152,7 +152,13 @@ fn parse_front_matter(block: &str, out: &mut FrontMatter) {
         let Some((key, value)) = line.split_once(':') else {
             continue;
         };
-        let value = value.trim();
+        let mut value = value.trim();
+        // An unquoted value ends at " #" (a YAML comment).
+        if !value.starts_with(['"', '\'']) {
+            if let Some(p) = value.find(" #") {
+                value = value[..p].trim_end();
+            }
+        }
         let value = value
             .strip_prefix('"')
             .and_then(|v| v.strip_suffix('"'))
@@ -168,7 +174,7 @@ mod tests {
 
     #[test]
     fn headings_front_matter_and_list_numbers() {
-        let src = "---\ncountry: kz\ntitle: \"О примере\"\n---\n# Закон\n\n## Статья 1. Термины\n\n1. Первая часть.\n2. Вторая часть:\n\nа) подпункт;\n\n    4. отступ\n<a id=\"st2\"></a>\n**Сноска.** Изменено.\n";
+        let src = "---\ncountry: kz # a comment\ntitle: \"О примере\"\n---\n# Закон\n\n## Статья 1. Термины\n\n1. Первая часть.\n2. Вторая часть:\n\nа) подпункт;\n\n    4. отступ\n<a id=\"st2\"></a>\n**Сноска.** Изменено.\n";
         let (lines, fm) = read(src);
         assert_eq!(fm.get("country").map(String::as_str), Some("kz"));
         assert_eq!(fm.get("title").map(String::as_str), Some("О примере"));

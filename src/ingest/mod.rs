@@ -163,6 +163,15 @@ pub fn parse_bytes(
         }
     };
     let mut detected = structure::detect(&lines, &file);
+    if meta.extra.get("text").map(String::as_str) == Some("metadata-only") {
+        // A law known only by name has no structure to find: that is its point, not a problem.
+        for d in &mut detected.diagnostics {
+            if d.message.starts_with("no structure recognised") {
+                d.severity = Severity::Info;
+                d.message = "metadata-only entry: no text, as declared in its front matter".into();
+            }
+        }
+    }
     infer_meta(&mut meta, path, &lines, &mut detected);
     Ok(ParsedLaw {
         law: meta,
@@ -296,17 +305,18 @@ fn infer_meta(
             meta.country = Some(prefix.to_string());
         }
     }
-    if meta.title.is_none() {
-        let title_block = detected
-            .blocks
+    let title_block = detected
+        .blocks
+        .iter()
+        .find(|b| b.kind == crate::model::BlockKind::Title);
+    if let Some(b) = title_block {
+        meta.title_printed = lines
             .iter()
-            .find(|b| b.kind == crate::model::BlockKind::Title);
-        if let Some(b) = title_block {
-            meta.title = lines
-                .iter()
-                .find(|l| l.no >= b.line_start && l.no <= b.line_end && !l.is_blank())
-                .map(|l| l.text.clone());
-        }
+            .find(|l| l.no >= b.line_start && l.no <= b.line_end && !l.is_blank())
+            .map(|l| l.text.clone());
+    }
+    if meta.title.is_none() {
+        meta.title = meta.title_printed.clone();
     }
     let mut missing = Vec::new();
     let country = meta.country.clone().unwrap_or_else(|| {

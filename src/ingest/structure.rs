@@ -310,10 +310,13 @@ fn toc_lines(lines: &[SourceLine], classes: &[Class], end: usize) -> HashSet<usi
     let mut current: Vec<usize> = Vec::new();
     for w in article_at.windows(2) {
         let (a, b) = (w[0], w[1]);
-        let only_headings = (a + 1..b).all(|k| {
-            matches!(classes[k], Class::Blank | Class::Heading(_))
-                || lines[k].text.chars().count() <= 3
-        });
+        // A number that does not go up starts the body again: the run ends before it.
+        let restarts = num_key(&num_of(b)) <= num_key(&num_of(a));
+        let only_headings = !restarts
+            && (a + 1..b).all(|k| {
+                matches!(classes[k], Class::Blank | Class::Heading(_))
+                    || lines[k].text.chars().count() <= 3
+            });
         if only_headings {
             if current.is_empty() {
                 current.push(a);

@@ -120,7 +120,7 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
     let index = Index::create_in_dir(&tantivy_dir, schema)?;
     analysis::register(&index);
     let mut writer: tantivy::IndexWriter = index.writer(256 * 1024 * 1024)?;
-    let total = lib.clause_count();
+    let total = lib.clause_count() + lib.laws.iter().filter(|l| l.clauses.is_empty()).count();
     let abort_after: Option<usize> = std::env::var("LEXHARMONY_TEST_ABORT_AFTER_CLAUSES")
         .ok()
         .and_then(|v| v.parse().ok());
@@ -130,8 +130,14 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
     let mut ordered: Vec<&StoredLaw> = lib.laws.iter().collect();
     ordered.sort_by_key(|l| (doc_rank(l), l.uri().to_string()));
     for law in ordered {
-        for (position, clause) in law.clauses.iter().enumerate() {
-            let doc = clause_document(&f, law, position, clause, done as u64);
+        if law.clauses.is_empty() {
+            // A law known by name only is still found by its title.
+            writer.add_document(law_document(&f, law, done as u64))?;
+            done += 1;
+            continue;
+        }
+        for clause in &law.clauses {
+            let doc = clause_document(&f, law, clause, done as u64);
             bytes += clause.text.len() as u64;
             writer.add_document(doc)?;
             done += 1;
@@ -198,20 +204,28 @@ pub fn days_from_civil(y: i32, m: u8, d: u8) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn clause_document(
+/// The fields every document has: ids, filters, dates and order.
+fn common_document(
     f: &Fields,
     law: &StoredLaw,
-    position: usize,
-    clause: &crate::model::Clause,
+    eid: &str,
+    kind: &str,
+    status: &str,
     order: u64,
 ) -> TantivyDocument {
     let meta = &law.law;
     let uri = law.uri();
-    let lang = meta.lang.as_deref().unwrap_or("und");
     let mut doc = TantivyDocument::default();
-    doc.add_text(f.permalink, permalink(uri, &clause.eid));
+    doc.add_text(
+        f.permalink,
+        if eid.is_empty() {
+            uri.to_string()
+        } else {
+            permalink(uri, eid)
+        },
+    );
     doc.add_text(f.uri, uri);
-    doc.add_text(f.eid, &clause.eid);
+    doc.add_text(f.eid, eid);
     doc.add_text(f.state, law.state());
     if let Some(n) = &meta.number {
         doc.add_text(f.law, crate::model::uri_number(n));
@@ -221,20 +235,51 @@ fn clause_document(
         doc.add_text(f.law, work);
     }
     doc.add_text(f.law, uri);
-    doc.add_text(f.lang, lang);
-    doc.add_text(
-        f.kind,
-        serde_json::to_value(clause.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
-    );
-    doc.add_text(
-        f.status,
-        serde_json::to_value(clause.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
+    doc.add_text(f.lang, meta.lang.as_deref().unwrap_or("und"));
+    doc.add_text(f.kind, kind);
+    doc.add_text(f.status, status);
+    if let Some(d) = date_value(meta.adopted.as_deref()) {
+        doc.add_date(f.adopted, d);
+    }
+    if let Some(d) = date_value(meta.edition.as_deref()) {
+        doc.add_date(f.edition, d);
+    }
+    let from = date_value(meta.in_force.as_deref().or(meta.adopted.as_deref()))
+        .unwrap_or_else(|| DateTime::from_timestamp_secs(i64::MIN / 4));
+    // A repealed clause is in force on no date.
+    let to = if status == "repealed" {
+        DateTime::from_timestamp_secs(i64::MIN / 4)
+    } else {
+        date_value(meta.repealed.as_deref())
+            .unwrap_or_else(|| DateTime::from_timestamp_secs(i64::MAX / 4))
+    };
+    doc.add_date(f.valid_from, from);
+    doc.add_date(f.valid_to, to);
+    doc.add_u64(f.order, order);
+    doc
+}
+
+fn json_name<T: serde::Serialize>(v: T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn clause_document(
+    f: &Fields,
+    law: &StoredLaw,
+    clause: &crate::model::Clause,
+    order: u64,
+) -> TantivyDocument {
+    let lang = law.law.lang.as_deref().unwrap_or("und");
+    let mut doc = common_document(
+        f,
+        law,
+        &clause.eid,
+        &json_name(clause.kind),
+        &json_name(clause.status),
+        order,
     );
     // Heading and text are separate fields so a phrase never runs from one into the other.
     let heading = clause.heading.as_deref().unwrap_or("");
@@ -244,24 +289,29 @@ fn clause_document(
     let titled = format!("{} {} {heading}", clause.label, clause.num);
     doc.add_text(f.heading_exact, &titled);
     doc.add_text(f.heading_prefix, &titled);
-    if let Some(d) = date_value(meta.adopted.as_deref()) {
-        doc.add_date(f.adopted, d);
+    doc
+}
+
+/// The document of a law without clauses: its titles, so a search finds that the law exists.
+fn law_document(f: &Fields, law: &StoredLaw, order: u64) -> TantivyDocument {
+    let meta = &law.law;
+    let mut doc = common_document(f, law, "", "law", "in-force", order);
+    let titles: Vec<&str> = [
+        meta.title.as_deref(),
+        meta.title_en.as_deref(),
+        meta.title_printed.as_deref(),
+        meta.number.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let lang = meta.lang.as_deref().unwrap_or("und");
+    for t in titles {
+        doc.add_text(f.heading_exact, t);
+        doc.add_text(f.heading_prefix, t);
+        doc.add_text(f.text_exact, t);
+        doc.add_text(language_field(f, lang), t);
     }
-    if let Some(d) = date_value(meta.edition.as_deref()) {
-        doc.add_date(f.edition, d);
-    }
-    let from = date_value(meta.in_force.as_deref().or(meta.adopted.as_deref()))
-        .unwrap_or_else(|| DateTime::from_timestamp_secs(i64::MIN / 4));
-    let to = if clause.status == crate::model::Status::Repealed {
-        DateTime::from_timestamp_secs(i64::MIN / 4)
-    } else {
-        date_value(meta.repealed.as_deref())
-            .unwrap_or_else(|| DateTime::from_timestamp_secs(i64::MAX / 4))
-    };
-    doc.add_date(f.valid_from, from);
-    doc.add_date(f.valid_to, to);
-    doc.add_u64(f.order, order);
-    let _ = position;
     doc
 }
 

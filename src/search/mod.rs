@@ -262,7 +262,11 @@ impl Engine {
             kind: text(self.fields.kind),
             num: clause.map(|c| c.num.clone()).unwrap_or_default(),
             label: clause.map(|c| c.label.clone()).unwrap_or_default(),
-            heading: clause.and_then(|c| c.heading.clone()),
+            heading: match clause {
+                Some(c) => c.heading.clone(),
+                // A law known by name only: its title is its heading.
+                None => law.map(|l| l.title().to_string()),
+            },
             snippet_html: highlight.snippet_html(body, &lang, 240),
             score,
             digest: law.is_some_and(|l| l.is_digest()),
