@@ -138,6 +138,7 @@ fn state_filter_restricts() {
     let r = search(e, "информации state:by", 100);
     assert!(r.total > 0);
     assert!(r.hits.iter().all(|h| h.state == "by"));
+    // The query's own state:by is a filter like any other term; counts follow it.
     assert_eq!(r.by_state.keys().collect::<Vec<_>>(), ["by"]);
     let all = search(e, "информации", 100);
     assert!(all.total > r.total);
@@ -150,6 +151,8 @@ fn state_filter_restricts() {
         })
         .unwrap();
     assert!(param.total > 0 && param.hits.iter().all(|h| h.state == "kz"));
+    // The states parameter leaves the per-state counts whole, so a page can offer the others.
+    assert!(param.by_state.len() > 1 && param.by_state["kz"] == param.total);
 }
 
 #[test]

@@ -128,9 +128,9 @@ static HEADINGS: LazyLock<Vec<HeadingPattern>> = LazyLock::new(|| {
             Some(1),
             "",
         ),
-        pat(&r(r"^NUM\s*-\s*(бап)\b\.?(.*)$"), Article, Cis, None, "бап"),
+        pat(&r(r"^NUM\s*-\s*(бап)(?:$|[^\w](.*)$)"), Article, Cis, None, "бап"),
         pat(
-            &r(r"^NUM\s*-\s*(берене)\b\.?(.*)$"),
+            &r(r"^NUM\s*-\s*(берене)(?:$|[^\w](.*)$)"),
             Article,
             Cis,
             None,
@@ -175,7 +175,7 @@ static HEADINGS: LazyLock<Vec<HeadingPattern>> = LazyLock::new(|| {
             "",
         ),
         pat(
-            &r(r"^NUM\s*-\s*(бөлім|бөлүм)\b\.?(.*)$"),
+            &r(r"^NUM\s*-\s*(бөлім|бөлүм)(?:$|[^\w](.*)$)"),
             Part,
             Cis,
             None,
@@ -189,7 +189,7 @@ static HEADINGS: LazyLock<Vec<HeadingPattern>> = LazyLock::new(|| {
             "",
         ),
         pat(
-            &r(r"^NUM\s*-\s*(тарау|глава)\b\.?(.*)$"),
+            &r(r"^NUM\s*-\s*(тарау|глава)(?:$|[^\w](.*)$)"),
             Chapter,
             Cis,
             None,
@@ -210,7 +210,7 @@ static HEADINGS: LazyLock<Vec<HeadingPattern>> = LazyLock::new(|| {
             "",
         ),
         pat(
-            &r(r"^NUM\s*-\s*(параграф)\b\.?(.*)$"),
+            &r(r"^NUM\s*-\s*(параграф)(?:$|[^\w](.*)$)"),
             Section,
             Cis,
             None,
@@ -280,6 +280,9 @@ pub struct DocConventions {
 
 /// Recognise a heading line. `rest` still has to pass [`plausible_heading_rest`].
 pub fn heading(text: &str, conv: DocConventions) -> Option<Heading> {
+    if !may_be_heading(text) {
+        return None;
+    }
     for p in HEADINGS.iter() {
         let Some(caps) = p.re.captures(text) else {
             continue;
@@ -324,6 +327,38 @@ pub fn heading(text: &str, conv: DocConventions) -> Option<Heading> {
         });
     }
     None
+}
+
+/// Words a heading can start with; a line starting otherwise (and not with a digit or "§") is not
+/// one, which spares the regular expressions on almost every line of a law.
+const HEADING_WORDS: &[&str] = &[
+    "статья", "артыкул", "моддаи", "հոդված", "article", "art", "art.", "artikel", "раздел", "раздзел",
+    "фасли", "бөлүм", "глава", "боби", "գլուխ", "բաժին", "параграф", "part", "chapter", "section",
+    "title", "teil", "kapitel", "abschnitt", "hoofdstuk", "afdeling", "titel",
+];
+
+fn may_be_heading(text: &str) -> bool {
+    let Some(first) = text.chars().next() else {
+        return false;
+    };
+    if first == '§' {
+        return true;
+    }
+    if first.is_ascii_digit() {
+        // "5-бап", "2-тарау", "7-1-берене": a number-first heading names its kind right after the number.
+        let head: String = text.chars().take(24).flat_map(char::to_lowercase).collect();
+        return ["бап", "берене", "тарау", "бөлім", "бөлүм", "глава", "параграф"]
+            .iter()
+            .any(|w| head.contains(w));
+    }
+    // The keyword may be glued to its number ("Статья5"); compare the letters before any digit.
+    let word: String = text
+        .chars()
+        .take_while(|c| c.is_alphabetic() || *c == '.')
+        .take(12)
+        .flat_map(char::to_lowercase)
+        .collect();
+    HEADING_WORDS.contains(&word.as_str()) || HEADING_WORDS.contains(&word.trim_end_matches('.'))
 }
 
 /// A heading's number is followed by nothing, by punctuation and a title, or by a title glued on
@@ -374,6 +409,12 @@ static ROMAN_POINT: LazyLock<Regex> =
 
 /// A numbered unit at the start of a line inside an article.
 pub fn marker(text: &str, conv: DocConventions) -> Option<Marker> {
+    // Every marker starts with a digit, "(" or a single letter followed by ")" or "-".
+    let mut chars = text.chars();
+    let first = chars.next()?;
+    if !(first.is_ascii_digit() || first == '(' || matches!(chars.next(), Some(')' | '-'))) {
+        return None;
+    }
     if let Some(c) = PARA.captures(text) {
         return Some(Marker::Para(c[1].to_string()));
     }
@@ -400,7 +441,7 @@ pub fn marker(text: &str, conv: DocConventions) -> Option<Marker> {
 static EDITORIAL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:",
-        r"Сноска\b|Сноски\b|Ескерту\b|Ескертпе\b|Footnote\b|",
+        r"(?:Сноска|Сноски|Ескерту|Ескертпе|Footnote)(?:[^\w]|$)|",
         r"Примечание\s+(?:ИЗПИ|РЦПИ|ИЗПИ|редакции|ред\.)|",
         r"Примечание\s+[А-ЯЁ]{3,6}\s*!|",
         r"[А-ЯӘІҢҒҮҰҚӨҺ]{3,6}-?(?:ның|нің)\s+ескертпесі|",
@@ -415,6 +456,10 @@ static EDITORIAL_NOTE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// A publisher's note about the text ("Сноска. Статья 3 с изменением, внесенным ..."), not law.
 pub fn is_editorial_note(text: &str) -> bool {
+    // Every note marker starts with "(" or a capital letter.
+    if !text.starts_with(|c: char| c == '(' || c.is_uppercase()) {
+        return false;
+    }
     if !EDITORIAL_NOTE.is_match(text) {
         return false;
     }
@@ -470,7 +515,7 @@ static SIGNATURE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(concat!(
         r"^(?:Президент|Председатель|Премьер-министр|Глава государства|Исполняющий обязанности|",
         r"За Правительство|За Республику|За Российскую|За Кыргызскую|За Азербайджанскую|За Туркменистан|",
-        r"За Украину|За Грузию|За государство|Совершено в|Совершено\b|Москва, Кремль|",
+        r"За Украину|За Грузию|За государство|Совершено в|Совершено(?:[^\w]|$)|Москва, Кремль|",
         r"Астана, Акорда|Нур-Султан, Акорда|Бишкек, Белый дом|г\. Минск|Қазақстан Республикасының Президенті|",
         r"Done at|In witness whereof|IN WITNESS WHEREOF|For the Government of|Zu Urkund|Der Bundespräsident|",
         r"Die Bundeskanzlerin|Der Bundeskanzler|Die Bundesministerin|Der Bundesminister)"
@@ -483,7 +528,7 @@ pub fn is_signature_start(text: &str) -> bool {
 }
 
 static REPEALED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?i)[(\[]?(исключена|исключен|исключено|исключены|утратила силу|утратил силу|утратило силу|утратили силу|алынып тасталды|күші жойылды|алынып салынды|repealed|deleted|weggefallen|aufgehoben)\b")
+    Regex::new(r"^(?i)[(\[]?(исключена|исключен|исключено|исключены|утратила силу|утратил силу|утратило силу|утратили силу|алынып тасталды|күші жойылды|алынып салынды|repealed|deleted|weggefallen|aufgehoben)(?:[^\w]|$)")
         .expect("repealed")
 });
 
@@ -529,6 +574,9 @@ pub fn is_upper_line(text: &str) -> bool {
 
 /// Unnumbered divisions of a code ("ОБЩАЯ ЧАСТЬ"): titles, not clauses.
 pub fn is_code_division(text: &str) -> bool {
+    if text.len() > 64 {
+        return false;
+    }
     let t = text.trim_end_matches('.').to_lowercase();
     matches!(
         t.as_str(),

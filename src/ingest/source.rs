@@ -43,7 +43,17 @@ impl SourceLine {
 pub fn clean_text(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     let mut pending_space = false;
-    for ch in raw.nfc() {
+    // Most lines are already NFC: skip the normaliser for them.
+    let already_nfc = matches!(
+        unicode_normalization::is_nfc_quick(raw.chars()),
+        unicode_normalization::IsNormalized::Yes
+    );
+    let chars: Box<dyn Iterator<Item = char>> = if already_nfc {
+        Box::new(raw.chars())
+    } else {
+        Box::new(raw.nfc())
+    };
+    for ch in chars {
         match ch {
             '\u{0301}' | '\u{00AD}' | '\u{200B}' | '\u{FEFF}' => {}
             c if c.is_whitespace() || c == '\u{00A0}' => pending_space = true,

@@ -58,6 +58,7 @@ pub fn detect(lines: &[SourceLine], file: &str) -> Detected {
         main_lang: None,
         depths: HashMap::new(),
         prev_container: HashMap::new(),
+        notes_per_parent: HashMap::new(),
     };
     let mut note = NoteState::None;
     let mut tail_mode: Option<BlockKind> = None;
@@ -386,6 +387,8 @@ struct Builder<'a> {
     /// The previous article's number, as integers ("7-1" -> [7, 1]).
     prev_article: Option<(Vec<u64>, String, usize)>,
     main_lang: Option<KeywordLang>,
+    /// Notes opened so far under each clause, to number the next one.
+    notes_per_parent: HashMap<String, usize>,
     /// The previous number of each container kind, for flattened superscripts.
     prev_container: HashMap<ClauseKind, Vec<u64>>,
     /// Marker depth of each open part or point (see [`Marker::depth`]).
@@ -723,13 +726,9 @@ impl Builder<'_> {
                 self.stack.truncate(parent_pos + 1);
                 let parent = self.stack[parent_pos];
                 let peid = self.out.clauses[parent].eid.clone();
-                let n = self
-                    .out
-                    .clauses
-                    .iter()
-                    .filter(|c| c.kind == ClauseKind::Note && c.parent.as_deref() == Some(&peid))
-                    .count()
-                    + 1;
+                let counter = self.notes_per_parent.entry(peid).or_insert(0);
+                *counter += 1;
+                let n = *counter;
                 let label = label.to_string();
                 if let Some(idx) =
                     self.push_clause(ClauseKind::Note, &n.to_string(), &label, None, line.no)

@@ -102,7 +102,8 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     pub total: usize,
-    /// Matching clauses per state, for grouping and filters.
+    /// Matching clauses per state, for grouping and filters (the `states` filter left out, so the
+    /// counts show what the other states have too).
     pub by_state: BTreeMap<String, usize>,
     pub hits: Vec<SearchHit>,
 }
@@ -172,10 +173,12 @@ impl Engine {
         }
         let limit = req.limit.min(MAX_LIMIT);
         let mut must: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, self.build(&parsed))];
-        if let Some(q) = self.any_of(self.fields.state, &req.states) {
+        if let Some(q) = self.any_of(self.fields.law, &req.laws) {
             must.push((Occur::Must, q));
         }
-        if let Some(q) = self.any_of(self.fields.law, &req.laws) {
+        // Per-state counts ignore the state filter, so they can offer the other states.
+        let unfiltered = BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect());
+        if let Some(q) = self.any_of(self.fields.state, &req.states) {
             must.push((Occur::Must, q));
         }
         let full = BooleanQuery::new(must);
@@ -195,7 +198,7 @@ impl Engine {
                 }
             });
         let (top, total) = searcher.search(&full, &(collector, Count))?;
-        let by_state = self.count_by_state(&searcher, &full)?;
+        let by_state = self.count_by_state(&searcher, &unfiltered)?;
         let highlight = snippet::Highlight::from_query(&parsed);
         let mut hits = Vec::with_capacity(top.len());
         for ((score, _), addr) in top {

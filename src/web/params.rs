@@ -2,7 +2,7 @@
 //! filters, numbers checked with a message naming the parameter), after a length check.
 
 /// Longer query strings are refused before they are parsed.
-pub const MAX_QUERY_STRING: usize = 2000;
+pub const MAX_QUERY_STRING: usize = 8192;
 
 /// Search parameters as given; the library validates what it owns (the query, limit 0, deep offsets).
 #[derive(Debug, Default, Clone, PartialEq)]
