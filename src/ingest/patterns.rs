@@ -128,7 +128,13 @@ static HEADINGS: LazyLock<Vec<HeadingPattern>> = LazyLock::new(|| {
             Some(1),
             "",
         ),
-        pat(&r(r"^NUM\s*-\s*(бап)(?:$|[^\w](.*)$)"), Article, Cis, None, "бап"),
+        pat(
+            &r(r"^NUM\s*-\s*(бап)(?:$|[^\w](.*)$)"),
+            Article,
+            Cis,
+            None,
+            "бап",
+        ),
         pat(
             &r(r"^NUM\s*-\s*(берене)(?:$|[^\w](.*)$)"),
             Article,
@@ -332,9 +338,33 @@ pub fn heading(text: &str, conv: DocConventions) -> Option<Heading> {
 /// Words a heading can start with; a line starting otherwise (and not with a digit or "§") is not
 /// one, which spares the regular expressions on almost every line of a law.
 const HEADING_WORDS: &[&str] = &[
-    "статья", "артыкул", "моддаи", "հոդված", "article", "art", "art.", "artikel", "раздел", "раздзел",
-    "фасли", "бөлүм", "глава", "боби", "գլուխ", "բաժին", "параграф", "part", "chapter", "section",
-    "title", "teil", "kapitel", "abschnitt", "hoofdstuk", "afdeling", "titel",
+    "статья",
+    "артыкул",
+    "моддаи",
+    "հոդված",
+    "article",
+    "art",
+    "art.",
+    "artikel",
+    "раздел",
+    "раздзел",
+    "фасли",
+    "бөлүм",
+    "глава",
+    "боби",
+    "գլուխ",
+    "բաժին",
+    "параграф",
+    "part",
+    "chapter",
+    "section",
+    "title",
+    "teil",
+    "kapitel",
+    "abschnitt",
+    "hoofdstuk",
+    "afdeling",
+    "titel",
 ];
 
 fn may_be_heading(text: &str) -> bool {
@@ -347,9 +377,17 @@ fn may_be_heading(text: &str) -> bool {
     if first.is_ascii_digit() {
         // "5-бап", "2-тарау", "7-1-берене": a number-first heading names its kind right after the number.
         let head: String = text.chars().take(24).flat_map(char::to_lowercase).collect();
-        return ["бап", "берене", "тарау", "бөлім", "бөлүм", "глава", "параграф"]
-            .iter()
-            .any(|w| head.contains(w));
+        return [
+            "бап",
+            "берене",
+            "тарау",
+            "бөлім",
+            "бөлүм",
+            "глава",
+            "параграф",
+        ]
+        .iter()
+        .any(|w| head.contains(w));
     }
     // The keyword may be glued to its number ("Статья5"); compare the letters before any digit.
     let word: String = text
