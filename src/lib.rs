@@ -1,3 +1,5 @@
+pub mod compare;
+pub mod export;
 pub mod ingest;
 pub mod library;
 pub mod model;

@@ -82,6 +82,51 @@ enum Command {
         #[command(flatten)]
         index: IndexArg,
     },
+    /// Export the clause dataset with a manifest.json (schema: docs/dataset.md).
+    Export {
+        /// jsonl, csv, parquet, akn (one Akoma Ntoso XML document per law expression) or ndjson
+        /// (OpenSearch _bulk with pre-analysed text, and the index configuration).
+        #[arg(long, value_parser = parse_export_format)]
+        format: lexharmony::export::Format,
+        /// A file (its manifest is FILE.manifest.json) or a folder (DIR/clauses.EXT and
+        /// DIR/manifest.json; akn and ndjson always write into a folder).
+        #[arg(long)]
+        out: PathBuf,
+        /// Only these states (comma-separated: kz,by).
+        #[arg(long, value_delimiter = ',')]
+        state: Vec<String>,
+        /// Only these laws: numbers, work or expression URIs (comma-separated).
+        #[arg(long, value_delimiter = ',')]
+        law: Vec<String>,
+        /// CSV: start with a UTF-8 byte order mark, so that Excel reads the file as UTF-8.
+        #[arg(long)]
+        bom: bool,
+        /// The bundled corpus folder.
+        #[arg(long)]
+        corpus: Option<PathBuf>,
+        /// Export the laws of the search index (the corpus and ingested official texts) instead of
+        /// parsing the corpus.
+        #[arg(long)]
+        from_index: bool,
+        #[command(flatten)]
+        index: IndexArg,
+    },
+    /// Compare laws side by side: each article of the first with its counterparts in the others
+    /// (by shared stems across states; by number for two language editions of one law; added,
+    /// removed, renumbered and changed articles for two editions of one law).
+    Compare {
+        /// Two to six laws: expression URIs as in the index (/akn/kz/act/...), or files to parse.
+        #[arg(required = true, num_args = 2..)]
+        laws: Vec<String>,
+        /// Only clauses on this framework topic (accepted; not yet available).
+        #[arg(long)]
+        topic: Option<String>,
+        /// Print one JSON object, the shape of /api/compare (docs/compare.md).
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        index: IndexArg,
+    },
     /// Serve the web UI and the JSON API (builds the index from the bundled corpus first if there is none).
     Serve {
         /// The address to listen on.
@@ -100,6 +145,10 @@ struct IndexArg {
 }
 
 fn parse_format(s: &str) -> Result<Format, String> {
+    s.parse()
+}
+
+fn parse_export_format(s: &str) -> Result<lexharmony::export::Format, String> {
     s.parse()
 }
 
@@ -179,6 +228,39 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { addr, index } => serve_command(addr, &index.index),
+        Command::Compare {
+            laws,
+            topic,
+            json,
+            index,
+        } => compare_command(&laws, topic, json, &index.index),
+        Command::Export {
+            format,
+            out,
+            state,
+            law,
+            bom,
+            corpus,
+            from_index,
+            index,
+        } => {
+            let corpus = corpus.unwrap_or_else(library::default_corpus_dir);
+            let opts = lexharmony::export::ExportOptions {
+                format,
+                filter: lexharmony::export::Filter {
+                    states: state,
+                    laws: law,
+                },
+                bom,
+                source_root: corpus.parent().map(std::path::Path::to_path_buf),
+            };
+            export_command(
+                &opts,
+                &out,
+                from_index.then_some(index.index.as_path()),
+                &corpus,
+            )
+        }
         Command::Parse {
             file,
             format,
@@ -199,6 +281,57 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             })
         }
     }
+}
+
+/// Export the corpus (or the index's laws) as `opts` says; bad corpus files are named and make
+/// the exit code 1, the good ones are exported.
+fn export_command(
+    opts: &lexharmony::export::ExportOptions,
+    out: &std::path::Path,
+    index_dir: Option<&std::path::Path>,
+    corpus: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let (laws, bad) = match index_dir {
+        Some(dir) => (Engine::open(dir)?.laws().to_vec(), 0),
+        None => {
+            let lib = Library::load(&[corpus.to_path_buf()]);
+            for bad in &lib.bad {
+                eprintln!("error: {}", bad.error);
+            }
+            (lib.laws, lib.bad.len())
+        }
+    };
+    let manifest = lexharmony::export::export_to_path(&laws, opts, out)?;
+    let layout = lexharmony::export::Layout::of(opts.format, out);
+    println!(
+        "{}: {} clauses of {} law editions in {} file(s) under {}; manifest {}",
+        opts.format,
+        manifest.counts.clauses,
+        manifest.counts.laws,
+        manifest.counts.files,
+        layout
+            .folder
+            .as_deref()
+            .or(out.parent())
+            .unwrap_or(out)
+            .display(),
+        layout.manifest.display()
+    );
+    let mut reasons = std::collections::BTreeMap::new();
+    for s in &manifest.skipped {
+        *reasons.entry(s.reason.as_str()).or_insert(0) += 1;
+    }
+    for (reason, n) in reasons {
+        println!("left out {n} law edition(s): {reason} (listed in the manifest)");
+    }
+    if manifest.counts.clauses == 0 {
+        eprintln!("warning: the filters selected no clause");
+    }
+    Ok(if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Build the index if there is none (as `ingest` does, from the bundled corpus), then serve.
@@ -298,6 +431,64 @@ fn ingest_command(
             lib.bad.len()
         );
         return Ok(ExitCode::from(1));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Laws given as files are parsed; the others are looked up in the index (opened once, if needed).
+fn compare_command(
+    args: &[String],
+    topic: Option<String>,
+    json: bool,
+    index_dir: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    use lexharmony::compare::{self, CompareOptions};
+    use lexharmony::library::StoredLaw;
+    let mut parsed: Vec<Option<StoredLaw>> = Vec::new();
+    for a in args {
+        let path = std::path::Path::new(a);
+        parsed.push(if path.is_file() {
+            Some(ingest::parse_file(path, None)?.into())
+        } else {
+            None
+        });
+    }
+    let engine = if parsed.iter().any(Option::is_none) {
+        Some(Engine::open(index_dir)?)
+    } else {
+        None
+    };
+    let mut laws: Vec<&StoredLaw> = Vec::new();
+    for (a, p) in args.iter().zip(&parsed) {
+        match p
+            .as_ref()
+            .or_else(|| engine.as_ref().and_then(|e| e.law(a)))
+        {
+            Some(l) => laws.push(l),
+            None => {
+                eprintln!(
+                    "error: unknown law: {a} (neither a file nor an expression URI in {})",
+                    index_dir.display()
+                );
+                return Ok(ExitCode::from(2));
+            }
+        }
+    }
+    let opts = CompareOptions {
+        topic,
+        ..CompareOptions::default()
+    };
+    let c = match compare::compare(&laws, &opts) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+    } else {
+        print!("{}", compare::report::render_text(&c));
     }
     Ok(ExitCode::SUCCESS)
 }

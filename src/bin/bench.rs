@@ -26,8 +26,11 @@
 //! The output is Markdown and can be pasted into BENCHMARKS.md as is (progress goes to stderr).
 //! `--write-generated DIR` also writes the generated law to files, to inspect or profile it.
 //!
-//! Further benchmarks (index, search, http, compare, export) are added as further subcommands of
-//! [`Command`].
+//! `search` (in `bench/search.rs`) measures the search index at 1,000,000 generated clauses: build,
+//! in-process latency, HTTP throughput with wrk, and the same against PostgreSQL full-text search;
+//! see that module and `bench/search-vs-postgres.sh`.
+//!
+//! Further benchmarks (compare, export) are added as further subcommands of [`Command`].
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -38,6 +41,10 @@ use clap::{Args, Parser, Subcommand};
 use pulldown_cmark::Options;
 
 use lexharmony::ingest::{self, Format};
+
+// In `src/bin/bench/`, which has no `main.rs`, so Cargo does not take it for a binary.
+#[path = "bench/search.rs"]
+mod search;
 
 /// Benchmarks for lexharmony (commands, never timed tests).
 #[derive(Parser)]
@@ -52,6 +59,10 @@ enum Command {
     /// Parse throughput (MB/s, clauses/s) on the real corpus and a large generated law, against
     /// pulldown-cmark alone on the same machine.
     Parse(ParseArgs),
+    /// Search at scale: index build (MB/s, size), in-process latency p50/p95/p99, HTTP throughput
+    /// of /api/search with wrk, and the same against PostgreSQL full-text search (run it through
+    /// bench/search-vs-postgres.sh).
+    Search(search::SearchArgs),
 }
 
 #[derive(Args)]
@@ -74,6 +85,7 @@ fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Parse(args) => bench_parse(&args),
+        Command::Search(args) => search::bench_search(&args),
     }
 }
 
@@ -83,6 +95,15 @@ fn main() -> anyhow::Result<()> {
 const MB: f64 = 1_000_000.0;
 
 fn print_machine() {
+    for line in machine_lines("the parse runs on one") {
+        println!("{line}");
+    }
+    println!("- load average at start (1, 5, 15 min): {}", load_average());
+}
+
+/// The machine as Markdown list items: CPU, cores (with `cores_note` on how the benchmark uses
+/// them), rustc, OS, build profile.
+fn machine_lines(cores_note: &str) -> Vec<String> {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|s| {
@@ -105,19 +126,20 @@ fn print_machine() {
     } else {
         "release"
     };
-    println!("- CPU: {cpu}");
-    println!("- cores available: {cores} (the parse runs on one)");
-    println!("- rustc: {rustc}");
-    println!("- OS: {} {}", std::env::consts::OS, std::env::consts::ARCH);
-    println!("- build: {profile}");
-    // Other processes on the machine skew wall-clock figures; say how busy it was.
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        let load: Vec<&str> = load.split_whitespace().take(3).collect();
-        println!(
-            "- load average at start (1, 5, 15 min): {}",
-            load.join(", ")
-        );
-    }
+    vec![
+        format!("- CPU: {cpu}"),
+        format!("- cores available: {cores} ({cores_note})"),
+        format!("- rustc: {rustc}"),
+        format!("- OS: {} {}", std::env::consts::OS, std::env::consts::ARCH),
+        format!("- build: {profile}"),
+    ]
+}
+
+/// The load average now (1, 5, 15 min): other processes skew wall-clock figures.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(", "))
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// Best and median of a set of timings.

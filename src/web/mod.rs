@@ -11,6 +11,8 @@
 
 mod api;
 mod assets;
+mod compare;
+mod export;
 mod links;
 mod pages;
 mod params;
@@ -122,6 +124,12 @@ pub fn app(state: AppState) -> Router {
         .route("/law/{*uri}", get(pages::law))
         .route("/akn/{*rest}", get(pages::permalink))
         .route("/api/search", get(api::search))
+        .route("/compare", get(compare::page))
+        .route("/api/compare", get(compare::api))
+        .route("/api/search.csv", get(export::search_csv))
+        .route("/export", get(export::page))
+        .route("/api/export/{format}", get(export::download))
+        .route("/api/export/{format}/manifest", get(export::manifest))
         .route("/static/{file}", get(assets::file))
         .fallback(pages::fallback)
         .with_state(state)

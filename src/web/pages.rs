@@ -20,16 +20,16 @@ pub const PAGE_SIZE: usize = 20;
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// What the base layout needs.
-struct Layout {
-    version: &'static str,
-    /// Which nav entry is the current page: "overview", "search", "law" or "".
-    current: &'static str,
+pub(super) struct Layout {
+    pub(super) version: &'static str,
+    /// Which nav entry is the current page: "overview", "search", "law", "export" or "".
+    pub(super) current: &'static str,
     /// The value of the header's search box.
-    q: String,
+    pub(super) q: String,
 }
 
 impl Layout {
-    fn new(current: &'static str) -> Layout {
+    pub(super) fn new(current: &'static str) -> Layout {
         Layout {
             version: VERSION,
             current,
@@ -38,7 +38,7 @@ impl Layout {
     }
 }
 
-fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+pub(super) fn render<T: Template>(status: StatusCode, page: &T) -> Response {
     match page.render() {
         Ok(body) => (status, Html(body)).into_response(),
         Err(e) => {
@@ -125,6 +125,11 @@ struct WorkRow {
     text: &'static str,
     /// The same as a CSS class name.
     text_class: &'static str,
+    /// Digested articles out of articles in force, for digests ("45/45").
+    digested: String,
+    /// The official text's address (http(s) only), and whether it is unverified.
+    source_url: String,
+    source_unverified: bool,
 }
 
 struct EditionLink {
@@ -234,6 +239,20 @@ fn work_row(editions: &[&StoredLaw]) -> WorkRow {
             .map(|l| l.articles().count())
             .max()
             .unwrap_or(0),
+        digested: {
+            let st = crate::stats::law_stats(main);
+            if main.is_digest() {
+                format!("{}/{}", st.articles_with_text, st.articles - st.repealed)
+            } else {
+                String::new()
+            }
+        },
+        source_url: meta
+            .source_url
+            .clone()
+            .filter(|u| u.starts_with("https://") || u.starts_with("http://"))
+            .unwrap_or_default(),
+        source_unverified: main.unverified().iter().any(|u| u == "source_url"),
         text: text_kind(main),
         text_class: match text_kind(main) {
             "digest" => "digest",
@@ -273,6 +292,8 @@ struct ResultsView {
     all_states: Option<String>,
     prev: Option<String>,
     next: Option<String>,
+    /// The same search as CSV (every hit, not just this page).
+    csv_href: String,
 }
 
 struct StateCount {
@@ -404,6 +425,7 @@ fn results_view(p: &params::Params, r: &SearchResults) -> ResultsView {
             .then(|| links::search(&p.q, &p.states, &p.laws, p.offset.saturating_sub(PAGE_SIZE))),
         next: (p.offset + shown < r.total && shown > 0)
             .then(|| links::search(&p.q, &p.states, &p.laws, p.offset + PAGE_SIZE)),
+        csv_href: super::export::search_csv_href(&p.q, &p.states, &p.laws),
     }
 }
 
@@ -491,6 +513,8 @@ struct ClauseView {
     permalink_href: String,
     repealed: bool,
     not_yet: bool,
+    /// For articles: the compare page with this law first, landing on this article.
+    compare_href: Option<String>,
 }
 
 pub async fn law(State(state): State<AppState>, Path(uri): Path<String>) -> Response {
@@ -621,6 +645,11 @@ fn law_page(engine: &Engine, law: &StoredLaw) -> LawPage {
             permalink,
             repealed: c.status == Status::Repealed,
             not_yet: c.status == Status::NotYetInForce,
+            compare_href: (c.kind == ClauseKind::Article).then(|| {
+                let mut q = form_urlencoded::Serializer::new(String::new());
+                q.append_pair("first", law.uri()).append_pair("at", &c.eid);
+                format!("/compare?{}", q.finish())
+            }),
         });
     }
 
