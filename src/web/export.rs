@@ -54,6 +54,8 @@ fn flag(raw: Option<&str>, name: &str) -> bool {
     })
 }
 
+// The error is the ready 400 response, the axum idiom; its size does not matter here.
+#[allow(clippy::result_large_err)]
 fn options(format: Format, raw: Option<&str>) -> Result<ExportOptions, Response> {
     let p = params::parse(raw).map_err(|e| api::error(StatusCode::BAD_REQUEST, &e.0))?;
     Ok(ExportOptions {
@@ -67,6 +69,8 @@ fn options(format: Format, raw: Option<&str>) -> Result<ExportOptions, Response>
     })
 }
 
+// The error is the ready 400 response, the axum idiom; its size does not matter here.
+#[allow(clippy::result_large_err)]
 fn parse_format(name: &str) -> Result<Format, Response> {
     name.parse::<Format>()
         .map_err(|e| api::error(StatusCode::NOT_FOUND, &e))
