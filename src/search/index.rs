@@ -176,6 +176,10 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
     })
 }
 
+/// "Always" and "never" as dates: far enough for any law, near enough that tantivy's nanoseconds
+/// (seconds x 10^9) fit in an i64 (about 285 years each side of 1970).
+const FOREVER_SECS: i64 = 9_000_000_000;
+
 fn doc_rank(law: &StoredLaw) -> u8 {
     match law.law.doc_type.as_deref() {
         Some("constitution") => 0,
@@ -245,13 +249,13 @@ fn common_document(
         doc.add_date(f.edition, d);
     }
     let from = date_value(meta.in_force.as_deref().or(meta.adopted.as_deref()))
-        .unwrap_or_else(|| DateTime::from_timestamp_secs(i64::MIN / 4));
+        .unwrap_or_else(|| DateTime::from_timestamp_secs(-FOREVER_SECS));
     // A repealed clause is in force on no date.
     let to = if status == "repealed" {
-        DateTime::from_timestamp_secs(i64::MIN / 4)
+        DateTime::from_timestamp_secs(-FOREVER_SECS)
     } else {
         date_value(meta.repealed.as_deref())
-            .unwrap_or_else(|| DateTime::from_timestamp_secs(i64::MAX / 4))
+            .unwrap_or_else(|| DateTime::from_timestamp_secs(FOREVER_SECS))
     };
     doc.add_date(f.valid_from, from);
     doc.add_date(f.valid_to, to);
