@@ -14,7 +14,7 @@
 # $LEXHARMONY_BENCH_REPORT when that is set.
 #
 # Needs: cargo, apt-get (or wrk and PostgreSQL already installed), about 6 GB of free disk in
-# $TMPDIR and 4 GB of memory at 1,000,000 clauses. Takes about 15 minutes at 1,000,000 clauses on
+# $TMPDIR and 3 GB of memory at 1,000,000 clauses. Takes 6 to 15 minutes at 1,000,000 clauses on
 # a two-core machine.
 set -euo pipefail
 

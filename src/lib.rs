@@ -1,5 +1,6 @@
 pub mod compare;
 pub mod export;
+pub mod gaps;
 pub mod ingest;
 pub mod library;
 pub mod model;

@@ -127,6 +127,56 @@ enum Command {
         #[command(flatten)]
         index: IndexArg,
     },
+    /// The gap matrix: every member state against the framework's topics (covered / partial / not
+    /// found / no text), gaps per state, harmonization index per pair, spread of key values.
+    Gaps {
+        /// Only these states (comma-separated: kz,by); one state prints its cells with evidence.
+        #[arg(long, value_delimiter = ',')]
+        state: Vec<String>,
+        #[arg(long)]
+        json: bool,
+        /// RFC 4180 CSV, one row per state and topic.
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[command(flatten)]
+        source: GapsSource,
+    },
+    /// Classify a law file that is not in the index: each clause's eid and topics with confidence;
+    /// or, with --evaluate, measure precision and recall against labelled clauses.
+    Topics {
+        /// The file to classify (any format `parse` reads).
+        #[arg(required_unless_present = "evaluate")]
+        file: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// A labels file (tests/expected/topic-labels.toml): print precision and recall.
+        #[arg(long)]
+        evaluate: Option<PathBuf>,
+        /// The folder the labels' file paths are relative to.
+        #[arg(long, default_value = "../shared/corpus-real")]
+        root: PathBuf,
+    },
+    /// The definitions table: terms defined in definitions articles, per state, grouped, with diffs.
+    Definitions {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        source: GapsSource,
+    },
+    /// The concordance of a reference instrument (csto, budapest, cis-2013, cis-2018, nis2, or a
+    /// number or URI): provision -> national provisions per state, grade, evidence.
+    Concordance {
+        instrument: String,
+        /// The edition to show (rus, eng); Russian when there is one.
+        #[arg(long)]
+        lang: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[command(flatten)]
+        source: GapsSource,
+    },
     /// Serve the web UI and the JSON API (builds the index from the bundled corpus first if there is none).
     Serve {
         /// The address to listen on.
@@ -135,6 +185,28 @@ enum Command {
         #[command(flatten)]
         index: IndexArg,
     },
+}
+
+/// Where the gap commands read the laws from.
+#[derive(clap::Args)]
+struct GapsSource {
+    /// The bundled corpus folder (its overrides.toml is applied).
+    #[arg(long)]
+    corpus: Option<PathBuf>,
+    /// Read the laws from the index instead of parsing the corpus.
+    #[arg(long)]
+    from_index: bool,
+    #[command(flatten)]
+    index: IndexArg,
+}
+
+impl GapsSource {
+    fn get(self) -> lexharmony::gaps::cli::Source {
+        lexharmony::gaps::cli::Source {
+            corpus: self.corpus,
+            index: self.from_index.then_some(self.index.index),
+        }
+    }
 }
 
 #[derive(clap::Args)]
@@ -227,6 +299,40 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Gaps {
+            state,
+            json,
+            csv,
+            source,
+        } => lexharmony::gaps::cli::gaps(&source.get(), &state, json, csv).map(ExitCode::from),
+        Command::Topics {
+            file,
+            json,
+            evaluate,
+            root,
+        } => match (evaluate, file) {
+            (Some(labels), _) => lexharmony::gaps::cli::evaluate(&labels, &root, json),
+            (None, Some(file)) => lexharmony::gaps::cli::topics(&file, json),
+            (None, None) => Ok(2),
+        }
+        .map(ExitCode::from),
+        Command::Definitions { json, source } => {
+            lexharmony::gaps::cli::definitions(&source.get(), json).map(ExitCode::from)
+        }
+        Command::Concordance {
+            instrument,
+            lang,
+            json,
+            csv,
+            source,
+        } => lexharmony::gaps::cli::concordance(
+            &source.get(),
+            &instrument,
+            lang.as_deref(),
+            json,
+            csv,
+        )
+        .map(ExitCode::from),
         Command::Serve { addr, index } => serve_command(addr, &index.index),
         Command::Compare {
             laws,
@@ -348,6 +454,14 @@ fn serve_command(
     }
     let engine = Engine::open(index_dir)?;
     let state = lexharmony::web::AppState::new(std::sync::Arc::new(engine));
+    // The gap analysis is computed once, before the first request.
+    let started = std::time::Instant::now();
+    let gaps = state.gaps();
+    eprintln!(
+        "gap analysis: {} laws classified in {:.2}s",
+        gaps.topics.len(),
+        started.elapsed().as_secs_f64()
+    );
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr)

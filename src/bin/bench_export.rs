@@ -163,8 +163,8 @@ fn print_report(rows: &[(Figures, Option<Figures>)]) {
             .join(" ")
     );
     println!();
-    println!("| format | clauses | clause text MB | file MB | export s | clauses/s | MB/s (file) | peak RSS MB | baseline RSS MB |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| format | clauses | clause text MB | file MB | export s | clauses/s | MB/s (text in) | MB/s (file out) | peak RSS MB | baseline RSS MB |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (f, base) in rows {
         let mb = |b: u64| b as f64 / 1e6;
         let (secs, label) = match base {
@@ -176,13 +176,16 @@ fn print_report(rows: &[(Figures, Option<Figures>)]) {
         } else {
             format!("({:.0})", f.clauses as f64 / secs)
         };
-        let mbps = if base.is_some() {
-            format!("{:.1}", mb(f.out_bytes) / secs)
+        let (text_mbps, mbps) = if base.is_some() {
+            (
+                format!("{:.1}", mb(f.text_bytes) / secs),
+                format!("{:.1}", mb(f.out_bytes) / secs),
+            )
         } else {
-            "—".into()
+            ("—".into(), "—".into())
         };
         println!(
-            "| {label} | {} | {:.0} | {} | {:.2} | {rate} | {mbps} | {:.0} | {:.0} |",
+            "| {label} | {} | {:.0} | {} | {:.2} | {rate} | {text_mbps} | {mbps} | {:.0} | {:.0} |",
             f.clauses,
             mb(f.text_bytes),
             if base.is_some() {

@@ -353,6 +353,7 @@ where
                     table::SCHEMA_VERSION.to_string(),
                 ),
             ],
+            table::UNIQUE_COLUMNS,
         )?),
         Format::Ndjson => Box::new(text::NdjsonWriter::new(out, columns, 0)),
         Format::Akn => unreachable!("checked above"),

@@ -13,8 +13,9 @@ use std::sync::Arc;
 use parquet::basic::{Compression, LogicalType, Repetition, Type as PhysicalType};
 use parquet::data_type::{ByteArray, ByteArrayType, Int32Type};
 use parquet::file::metadata::KeyValue;
-use parquet::file::properties::WriterProperties;
+use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::file::writer::SerializedFileWriter;
+use parquet::schema::types::ColumnPath;
 use parquet::schema::types::{Type, TypePtr};
 
 use super::table::{Column, Kind, Value};
@@ -106,18 +107,26 @@ pub fn parquet_error(e: parquet::errors::ParquetError) -> io::Error {
 }
 
 impl<W: Write + Send> ParquetWriter<W> {
-    /// `metadata` goes into the file's key-value metadata (e.g. the dataset and schema version).
+    /// `metadata` goes into the file's key-value metadata (e.g. the dataset and schema version);
+    /// `unique` names the columns whose values rarely repeat (ids, texts), written without a
+    /// dictionary (which would only be built and thrown away).
     pub fn new(
         out: W,
         columns: &'static [Column],
         metadata: Vec<(String, String)>,
+        unique: &[&str],
     ) -> io::Result<Self> {
         // Only nullable strings, dates and ints, and non-null lists, are supported.
         debug_assert!(columns
             .iter()
             .all(|c| c.kind != Kind::StrList || !c.nullable));
-        let props = WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
+        let mut props = WriterProperties::builder().set_compression(Compression::SNAPPY);
+        for name in unique {
+            props = props
+                .set_column_dictionary_enabled(ColumnPath::from(*name), false)
+                .set_column_statistics_enabled(ColumnPath::from(*name), EnabledStatistics::None);
+        }
+        let props = props
             .set_key_value_metadata(Some(
                 metadata
                     .into_iter()

@@ -88,6 +88,9 @@ pub const CLAUSE_COLUMNS: &[Column] = &[
     col("content_hash", Kind::Str, true, "Hex SHA-256 of the source file's bytes."),
 ];
 
+/// Columns of the clause table whose values rarely repeat (Parquet writes them without a dictionary).
+pub const UNIQUE_COLUMNS: &[&str] = &["permalink", "eid", "text", "heading", "parent_eid"];
+
 /// One value of a row, borrowed from the law, the clause or the caller.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Value<'a> {

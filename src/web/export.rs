@@ -3,8 +3,8 @@
 //! large corpus is never held as one body in memory), `GET /api/export/{format}/manifest` (the
 //! manifest the same export would have) and `GET /api/search.csv` (search results as CSV).
 //!
-//! AKN is one document per law expression: `GET /api/export/akn?law=URI`. The compare view's
-//! CSV joins when the compare module lands.
+//! AKN is one document per law expression: `GET /api/export/akn?law=URI`. The compare view has
+//! no CSV yet (a follow-up: one row per aligned clause pair, through the same CSV writer).
 
 use std::sync::{Arc, OnceLock};
 

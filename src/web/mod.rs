@@ -13,6 +13,7 @@ mod api;
 mod assets;
 mod compare;
 mod export;
+mod gaps;
 mod links;
 mod pages;
 mod params;
@@ -49,6 +50,8 @@ pub struct AppState {
     engine: Arc<Engine>,
     /// Searches running at once (each holds a blocking thread).
     searches: Arc<Semaphore>,
+    /// The gap analysis of the engine's laws, computed once (see [`AppState::gaps`]).
+    gaps: Arc<std::sync::OnceLock<crate::gaps::Analysis>>,
 }
 
 impl AppState {
@@ -57,7 +60,22 @@ impl AppState {
         AppState {
             engine,
             searches: Arc::new(Semaphore::new(cpus * 4)),
+            gaps: Arc::new(std::sync::OnceLock::new()),
         }
+    }
+
+    /// The gap analysis (matrix, definitions, classification) of the engine's laws, computed on
+    /// first use (`serve` asks for it before listening); the overrides of the bundled corpus
+    /// folder apply (a broken overrides file is reported and ignored).
+    pub fn gaps(&self) -> &crate::gaps::Analysis {
+        self.gaps.get_or_init(|| {
+            let dir = crate::library::default_corpus_dir();
+            let overrides = crate::gaps::overrides_for(Some(&dir)).unwrap_or_else(|e| {
+                eprintln!("error: {e}; the gap analysis runs without overrides");
+                Default::default()
+            });
+            crate::gaps::Analysis::new(self.engine.laws(), &overrides)
+        })
     }
 
     pub fn engine(&self) -> &Engine {
@@ -130,6 +148,13 @@ pub fn app(state: AppState) -> Router {
         .route("/export", get(export::page))
         .route("/api/export/{format}", get(export::download))
         .route("/api/export/{format}/manifest", get(export::manifest))
+        .route("/gaps", get(gaps::page))
+        .route("/gaps/{state}/{topic}", get(gaps::cell))
+        .route("/definitions", get(gaps::definitions))
+        .route("/concordance", get(gaps::concordance_page))
+        .route("/api/gaps", get(gaps::api_gaps))
+        .route("/api/definitions", get(gaps::api_definitions))
+        .route("/api/concordance", get(gaps::api_concordance))
         .route("/static/{file}", get(assets::file))
         .fallback(pages::fallback)
         .with_state(state)

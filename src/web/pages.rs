@@ -66,7 +66,7 @@ struct MessagePage {
     link: Option<(String, String)>,
 }
 
-fn not_found(message: String, link: Option<(String, String)>) -> Response {
+pub(super) fn not_found(message: String, link: Option<(String, String)>) -> Response {
     render(
         StatusCode::NOT_FOUND,
         &MessagePage {

@@ -544,6 +544,14 @@ fn cpu_seconds(which: &str) -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
+/// The process's peak resident memory (VmHWM of `/proc/self/status`) in MB.
+fn peak_memory_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024.0 / MB)
+}
+
 /// CPU seconds of `which` between two readings, if both worked.
 fn cpu_between(before: Option<f64>, after: Option<f64>) -> Option<f64> {
     Some(after? - before?)
@@ -1260,6 +1268,9 @@ fn bench_in(args: &SearchArgs, work: &Path, machine: Vec<String>) -> anyhow::Res
         println!("- HTTP load: {wrk_version}, 2 threads, on the same machine as the server");
     }
     println!("- corpus: {corpus_line}");
+    if let Some(peak) = peak_memory_mb() {
+        println!("- peak resident memory of the bench process (generation, build, open index): {peak:.0} MB");
+    }
     println!();
 
     // Build.
