@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+use lexharmony::export::analyses::{AnalysisDataset, AnalysisFormat};
 use lexharmony::ingest::{self, Format};
 use lexharmony::library::{self, Library};
 use lexharmony::search::{self, Engine, SearchRequest};
@@ -84,10 +85,18 @@ enum Command {
     },
     /// Export the clause dataset with a manifest.json (schema: docs/dataset.md).
     Export {
-        /// jsonl, csv, parquet, akn (one Akoma Ntoso XML document per law expression) or ndjson
-        /// (OpenSearch _bulk with pre-analysed text, and the index configuration).
-        #[arg(long, value_parser = parse_export_format)]
-        format: lexharmony::export::Format,
+        /// The clause table: jsonl, csv, parquet, akn (one Akoma Ntoso XML document per law
+        /// expression) or ndjson (OpenSearch _bulk with pre-analysed text, and the index
+        /// configuration). The analyses (--dataset gaps|definitions|concordance): csv or json.
+        #[arg(long)]
+        format: String,
+        /// clauses (the default), gaps, definitions or concordance (with --instrument).
+        #[arg(long, default_value = "clauses")]
+        dataset: String,
+        /// The reference instrument of a concordance export (csto, budapest, cis-2013, cis-2018,
+        /// nis2, or a number or URI).
+        #[arg(long)]
+        instrument: Option<String>,
         /// A file (its manifest is FILE.manifest.json) or a folder (DIR/clauses.EXT and
         /// DIR/manifest.json; akn and ndjson always write into a folder).
         #[arg(long)]
@@ -220,10 +229,6 @@ fn parse_format(s: &str) -> Result<Format, String> {
     s.parse()
 }
 
-fn parse_export_format(s: &str) -> Result<lexharmony::export::Format, String> {
-    s.parse()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
@@ -342,6 +347,8 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => compare_command(&laws, topic, json, &index.index),
         Command::Export {
             format,
+            dataset,
+            instrument,
             out,
             state,
             law,
@@ -351,6 +358,17 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             index,
         } => {
             let corpus = corpus.unwrap_or_else(library::default_corpus_dir);
+            let index_dir = from_index.then_some(index.index.as_path());
+            if dataset != "clauses" {
+                let dataset = AnalysisDataset::parse(&dataset, instrument.as_deref())
+                    .map_err(anyhow::Error::msg)?;
+                let format: AnalysisFormat = format.parse().map_err(anyhow::Error::msg)?;
+                if !state.is_empty() || !law.is_empty() || bom {
+                    anyhow::bail!("--state, --law and --bom apply to the clause table only");
+                }
+                return export_analysis_command(&dataset, format, &out, index_dir, &corpus);
+            }
+            let format: lexharmony::export::Format = format.parse().map_err(anyhow::Error::msg)?;
             let opts = lexharmony::export::ExportOptions {
                 format,
                 filter: lexharmony::export::Filter {
@@ -359,13 +377,9 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 },
                 bom,
                 source_root: corpus.parent().map(std::path::Path::to_path_buf),
+                topics: None,
             };
-            export_command(
-                &opts,
-                &out,
-                from_index.then_some(index.index.as_path()),
-                &corpus,
-            )
+            export_command(&opts, &out, index_dir, &corpus)
         }
         Command::Parse {
             file,
@@ -391,13 +405,12 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 
 /// Export the corpus (or the index's laws) as `opts` says; bad corpus files are named and make
 /// the exit code 1, the good ones are exported.
-fn export_command(
-    opts: &lexharmony::export::ExportOptions,
-    out: &std::path::Path,
+/// The laws to export: the index's, or the corpus parsed now (bad files reported and counted).
+fn export_laws(
     index_dir: Option<&std::path::Path>,
     corpus: &std::path::Path,
-) -> anyhow::Result<ExitCode> {
-    let (laws, bad) = match index_dir {
+) -> anyhow::Result<(Vec<lexharmony::library::StoredLaw>, usize)> {
+    Ok(match index_dir {
         Some(dir) => (Engine::open(dir)?.laws().to_vec(), 0),
         None => {
             let lib = Library::load(&[corpus.to_path_buf()]);
@@ -406,6 +419,57 @@ fn export_command(
             }
             (lib.laws, lib.bad.len())
         }
+    })
+}
+
+fn export_analysis_command(
+    dataset: &AnalysisDataset,
+    format: AnalysisFormat,
+    out: &std::path::Path,
+    index_dir: Option<&std::path::Path>,
+    corpus: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let (laws, bad) = export_laws(index_dir, corpus)?;
+    let overrides = lexharmony::gaps::overrides_for(Some(corpus))?;
+    let analysis = lexharmony::gaps::Analysis::new(&laws, &overrides);
+    for p in &analysis.problems {
+        eprintln!("warning: {p}");
+    }
+    let manifest = lexharmony::export::analyses::export_analysis_to_path(
+        dataset, format, &analysis, &laws, out,
+    )?;
+    println!(
+        "{} {format}: {} rows from {} law editions; {}",
+        dataset.name(),
+        manifest.counts.rows.unwrap_or(0),
+        manifest.counts.laws,
+        manifest
+            .files
+            .iter()
+            .map(|f| format!("{} ({} bytes)", f.path, f.bytes))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    Ok(if bad > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn export_command(
+    opts: &lexharmony::export::ExportOptions,
+    out: &std::path::Path,
+    index_dir: Option<&std::path::Path>,
+    corpus: &std::path::Path,
+) -> anyhow::Result<ExitCode> {
+    let (laws, bad) = export_laws(index_dir, corpus)?;
+    // The topics column comes from the gap analysis of the same laws (with the corpus overrides).
+    let overrides = lexharmony::gaps::overrides_for(Some(corpus))?;
+    let analysis = lexharmony::gaps::Analysis::new(&laws, &overrides);
+    let opts = &lexharmony::export::ExportOptions {
+        topics: Some(analysis.topics.clone()),
+        ..opts.clone()
     };
     let manifest = lexharmony::export::export_to_path(&laws, opts, out)?;
     let layout = lexharmony::export::Layout::of(opts.format, out);

@@ -16,8 +16,10 @@ use serde_json::Value;
 use sha2::Digest;
 use tower::ServiceExt;
 
+use lexharmony::export::analyses::{self, AnalysisDataset, AnalysisFormat};
 use lexharmony::export::table::CLAUSE_COLUMNS;
 use lexharmony::export::{self, ExportOptions, Filter, Format, Manifest};
+use lexharmony::gaps::{self, Analysis};
 use lexharmony::library::{self, Library, StoredLaw};
 use lexharmony::model::{Clause, ClauseKind, LawMeta, Status};
 use lexharmony::search::{self, Engine};
@@ -59,11 +61,22 @@ fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
+/// The gap analysis of the bundled corpus, as the CLI and the server make it.
+fn analysis() -> &'static Analysis {
+    static ANALYSIS: OnceLock<Analysis> = OnceLock::new();
+    ANALYSIS.get_or_init(|| {
+        let overrides =
+            gaps::overrides_for(Some(&library::default_corpus_dir())).expect("overrides");
+        Analysis::new(&corpus().laws, &overrides)
+    })
+}
+
 fn options(format: Format) -> ExportOptions {
     ExportOptions {
         source_root: library::default_corpus_dir()
             .parent()
             .map(Path::to_path_buf),
+        topics: Some(analysis().topics.clone()),
         ..ExportOptions::new(format)
     }
 }
@@ -120,7 +133,11 @@ fn jsonl_reads_back_with_every_clause_and_unique_ids() {
             ),
             *permalink
         );
-        assert!(row["topics"].as_array().is_some_and(Vec::is_empty));
+        assert!(row["topics"]
+            .as_array()
+            .is_some_and(|ts| ts.iter().all(|t| t
+                .as_str()
+                .is_some_and(|t| analysis().framework.topic(t).is_some()))));
         let source = row["source_file"].as_str().unwrap();
         assert!(
             source.starts_with("corpus/"),
@@ -351,7 +368,13 @@ fn parquet_reads_back_with_types() {
         (Field::Null, None) => {}
         other => panic!("adopted: {other:?}"),
     }
-    assert!(matches!(&first["topics"], Field::ListInternal(l) if l.elements().is_empty()));
+    assert!(matches!(&first["topics"], Field::ListInternal(_)));
+    assert!(
+        rows.iter()
+            .any(|r| matches!(&r["topics"], Field::ListInternal(l)
+            if l.elements().iter().any(|e| e == &Field::Str("pd-breach-notification".into())))),
+        "a clause with its topics as a list of strings"
+    );
     assert!(matches!(&first["position"], Field::Int(0)));
     let kv = meta.key_value_metadata().expect("key-value metadata");
     assert!(kv
@@ -674,6 +697,192 @@ async fn web_streams_every_format_as_the_cli_writes_it() {
         .lines()
         .skip(1)
         .all(|l| !l.starts_with("/akn/") || l.starts_with("/akn/kz/")));
+}
+
+#[test]
+fn the_topics_column_holds_the_gap_analysis_links() {
+    let dir = temp_dir("topics");
+    export::export_to_path(&corpus().laws, &options(Format::Jsonl), &dir).expect("export");
+    let text = fs::read_to_string(dir.join("clauses.jsonl")).unwrap();
+    let rows: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let topics_of = |row: &Value| -> Vec<String> {
+        row["topics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_string())
+            .collect()
+    };
+    // Every clause's topics are exactly the analysis's links of that clause.
+    let mut linked = 0;
+    for row in &rows {
+        let uri = row["expression_uri"].as_str().unwrap();
+        let eid = row["eid"].as_str().unwrap();
+        let want: Vec<String> = analysis()
+            .topics
+            .get(uri)
+            .map(|t| t.topics_of(eid).into_iter().map(String::from).collect())
+            .unwrap_or_default();
+        assert_eq!(topics_of(row), want, "{uri} {eid}");
+        linked += usize::from(!want.is_empty());
+    }
+    assert!(linked > 50, "only {linked} clauses have topics");
+    // The digest of Kazakhstan's personal data law has its breach notification clause.
+    assert!(rows.iter().any(|r| {
+        r["expression_uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("/akn/kz/act/2013-05-21/94-v/")
+            && topics_of(r).contains(&"pd-breach-notification".to_string())
+    }));
+}
+
+#[test]
+fn analyses_export_as_csv_and_json_with_manifests() {
+    let laws = &corpus().laws;
+    let a = analysis();
+    let topics = a.framework.topics.len();
+    let states = a.matrix.states.len();
+    for (dataset, want_rows) in [
+        (AnalysisDataset::Gaps, Some(topics * states)),
+        (AnalysisDataset::Definitions, None),
+        (
+            AnalysisDataset::Concordance {
+                instrument: "csto".into(),
+            },
+            None,
+        ),
+    ] {
+        let csv_dir = temp_dir("analysis-csv");
+        let m = analyses::export_analysis_to_path(
+            &dataset,
+            AnalysisFormat::Csv,
+            a,
+            laws,
+            &csv_dir.join("x.csv"),
+        )
+        .expect("export");
+        let bytes = fs::read(csv_dir.join("x.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(&bytes[..]);
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(
+            header,
+            m.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
+            "{}",
+            dataset.name()
+        );
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert!(!rows.is_empty(), "{}", dataset.name());
+        assert_eq!(Some(rows.len()), m.counts.rows, "{}", dataset.name());
+        if let Some(n) = want_rows {
+            assert_eq!(rows.len(), n);
+        }
+        assert_eq!(m.files[0].path, "x.csv");
+        assert_eq!(
+            m.files[0].sha256,
+            export::hex(&sha2::Sha256::digest(&bytes)),
+            "the manifest names the bytes written"
+        );
+        let again_dir = temp_dir("analysis-csv-again");
+        analyses::export_analysis_to_path(
+            &dataset,
+            AnalysisFormat::Csv,
+            a,
+            laws,
+            &again_dir.join("x.csv"),
+        )
+        .expect("export");
+        assert_eq!(
+            fs::read(again_dir.join("x.csv")).unwrap(),
+            bytes,
+            "byte-identical"
+        );
+
+        let json_dir = temp_dir("analysis-json");
+        let m = analyses::export_analysis_to_path(
+            &dataset,
+            AnalysisFormat::Json,
+            a,
+            laws,
+            format!("{}/", json_dir.display()).as_ref(),
+        )
+        .expect("export");
+        let file = json_dir.join(analyses::file_name(&dataset, AnalysisFormat::Json));
+        let v: Value = serde_json::from_slice(&fs::read(&file).unwrap()).expect("valid JSON");
+        assert!(v.is_object(), "{}", dataset.name());
+        assert!(json_dir.join("manifest.json").is_file());
+        assert_eq!(m.dataset, dataset.name());
+    }
+    // The gap CSV says "no text" for Armenia, never "not found".
+    let (body, _) = analyses::render(&AnalysisDataset::Gaps, AnalysisFormat::Csv, a, laws).unwrap();
+    let mut reader = csv::Reader::from_reader(&body[..]);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let am: Vec<_> = rows.iter().filter(|r| &r[0] == "am").collect();
+    assert_eq!(am.len(), topics);
+    assert!(am.iter().all(|r| &r[4] == "no text"), "{:?}", am[0]);
+    // An unknown instrument is a usage error naming the known ones.
+    let err = analyses::render(
+        &AnalysisDataset::Concordance {
+            instrument: "nope".into(),
+        },
+        AnalysisFormat::Csv,
+        a,
+        laws,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("nope") && err.contains("csto"), "{err}");
+}
+
+#[tokio::test]
+async fn web_serves_the_analyses_as_the_cli_writes_them() {
+    let engine = engine();
+    let overrides = gaps::overrides_for(Some(&library::default_corpus_dir())).unwrap();
+    let a = Analysis::new(engine.laws(), &overrides);
+    for (name, dataset, format) in [
+        ("gaps.csv", AnalysisDataset::Gaps, AnalysisFormat::Csv),
+        (
+            "definitions.csv",
+            AnalysisDataset::Definitions,
+            AnalysisFormat::Csv,
+        ),
+        ("gaps.json", AnalysisDataset::Gaps, AnalysisFormat::Json),
+    ] {
+        let (status, ct, body) = get(&format!("/api/export/analyses/{name}")).await;
+        assert_eq!(status, StatusCode::OK, "{name}");
+        assert_eq!(ct, format.media_type());
+        let (want, _) = analyses::render(&dataset, format, &a, engine.laws()).unwrap();
+        assert!(body == want, "{name}: the download differs from the export");
+        let (status, _, manifest) = get(&format!("/api/export/analyses/{name}/manifest")).await;
+        assert_eq!(status, StatusCode::OK);
+        let m: Manifest = serde_json::from_slice(&manifest).unwrap();
+        assert_eq!(m.files[0].bytes, body.len() as u64);
+    }
+    let (status, _, body) = get("/api/export/analyses/concordance.csv?instrument=budapest").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&body).starts_with("provision,"));
+    for (uri, want) in [
+        (
+            "/api/export/analyses/concordance.csv",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/api/export/analyses/concordance.csv?instrument=nope",
+            StatusCode::NOT_FOUND,
+        ),
+        ("/api/export/analyses/gaps.xlsx", StatusCode::BAD_REQUEST),
+        ("/api/export/analyses/matrix.csv", StatusCode::BAD_REQUEST),
+        ("/api/export/analyses/gaps", StatusCode::BAD_REQUEST),
+    ] {
+        let (status, ct, body) = get(uri).await;
+        assert_eq!(status, want, "{uri}");
+        assert!(ct.starts_with("application/json"), "{uri}");
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        assert!(v["error"].is_string(), "{uri}");
+    }
 }
 
 #[tokio::test]

@@ -45,6 +45,9 @@ pub struct Counts {
     pub files: usize,
     /// Clauses per state.
     pub by_state: BTreeMap<String, usize>,
+    /// Analyses: the rows of the table (cells, definitions, provision x state).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rows: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,6 +113,7 @@ impl Manifest {
                 skipped: summary.skipped.len(),
                 files: files.len(),
                 by_state: summary.by_state,
+                rows: None,
             },
             columns,
             files,

@@ -12,11 +12,12 @@
 //! nothing is iterated out of a hash map, and the only value that changes from run to run is the
 //! manifest's `created` (which `SOURCE_DATE_EPOCH` fixes too).
 //!
-//! Analyses (the gap matrix, the concordance, the definitions table) are further [`Dataset`]s:
-//! when the gap-analysis module lands, each needs its column list and its rows as
-//! [`table::Value`]s; the JSONL, CSV and Parquet writers take any columns.
+//! - The analyses (the gap matrix, the concordance, the definitions table) as CSV and JSON, with
+//!   the same manifest ([`analyses`]); the clause table's `topics` column comes from the gap
+//!   analysis ([`ExportOptions::topics`]).
 
 pub mod akn;
+pub mod analyses;
 pub mod manifest;
 pub mod opensearch;
 pub mod parquet;
@@ -33,7 +34,11 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
+
+use crate::gaps::TopicsByLaw;
 
 use crate::library::StoredLaw;
 use crate::model::uri_number;
@@ -41,8 +46,7 @@ pub use manifest::Manifest;
 use manifest::{FileEntry, HashingWriter, LawEntry, Skipped};
 use table::{Column, LawRows, Value, CLAUSE_COLUMNS};
 
-/// What is exported. Only the clause table exists today; the gap matrix, the concordance table
-/// and the definitions table join as variants when the gap-analysis module lands.
+/// The clause table (the analyses are [`analyses::AnalysisDataset`]s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dataset {
     Clauses,
@@ -186,6 +190,8 @@ pub struct ExportOptions {
     /// `source_file` values under this folder are shown relative to it (with `/`), so that an
     /// export does not depend on where the repository was cloned.
     pub source_root: Option<PathBuf>,
+    /// The gap analysis's clause topics, for the `topics` column (empty lists without it).
+    pub topics: Option<Arc<TopicsByLaw>>,
 }
 
 impl ExportOptions {
@@ -195,6 +201,7 @@ impl ExportOptions {
             filter: Filter::default(),
             bom: false,
             source_root: None,
+            topics: None,
         }
     }
 
@@ -374,7 +381,8 @@ where
             summary.skip(law, opts, "no clauses (metadata only)");
             continue;
         }
-        let rows = LawRows::new(law, opts.shown_source(law));
+        let topics = opts.topics.as_ref().and_then(|t| t.get(law.uri()));
+        let rows = LawRows::new(law, opts.shown_source(law), topics);
         let analyzer = opensearch::analyzer(law.law.lang.as_deref().unwrap_or("und"));
         for (position, clause) in law.clauses.iter().enumerate() {
             let permalink = crate::model::permalink(law.uri(), &clause.eid);

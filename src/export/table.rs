@@ -3,6 +3,9 @@
 //! so a further table (the gap matrix, the concordance, the definitions) needs only its own column
 //! list and rows.
 
+use std::collections::HashMap;
+
+use crate::gaps::classify::LawTopics;
 use crate::library::StoredLaw;
 use crate::model::{Clause, ClauseKind, Status};
 use crate::search::index::days_from_civil;
@@ -80,7 +83,7 @@ pub const CLAUSE_COLUMNS: &[Column] = &[
     col("in_force", Kind::Date, true, "Date the law entered into force."),
     col("edition", Kind::Date, true, "Consolidation date of this edition."),
     col("repealed", Kind::Date, true, "Date the whole law was repealed."),
-    col("topics", Kind::StrList, false, "Framework topics the clause is mapped to; empty until the gap analysis lands."),
+    col("topics", Kind::StrList, false, "Framework topic ids linked to the clause (its own text, not its parts') by the classifier or confirmed in corpus/overrides.toml; framework/framework.toml lists them."),
     col("text_kind", Kind::Str, false, "digest (the project's own summary), official (an official text) or metadata-only."),
     col("source_url", Kind::Str, true, "URL of the official text."),
     col("source_file", Kind::Str, true, "The file the expression was parsed from (relative to the repository for the bundled corpus)."),
@@ -182,14 +185,31 @@ pub struct LawRows<'a> {
     pub edition: Option<i32>,
     pub repealed: Option<i32>,
     pub retrieved: Option<i32>,
-    /// Topics per clause would come from the gap analysis; none yet.
+    /// Per eId, the framework topics of the clause (from the gap analysis, when given).
+    pub topics: HashMap<&'a str, Vec<String>>,
     pub no_topics: Vec<String>,
 }
 
 impl<'a> LawRows<'a> {
-    /// `source_file` is the file as shown (see [`super::ExportOptions::source_root`]).
-    pub fn new(law: &'a StoredLaw, source_file: Option<String>) -> LawRows<'a> {
+    /// `source_file` is the file as shown (see [`super::ExportOptions::source_root`]);
+    /// `topics`, the law's clause topics from the gap analysis.
+    pub fn new(
+        law: &'a StoredLaw,
+        source_file: Option<String>,
+        topics: Option<&'a LawTopics>,
+    ) -> LawRows<'a> {
         let m = &law.law;
+        let topics = topics
+            .map(|t| {
+                t.clauses
+                    .iter()
+                    .map(|c| {
+                        let ids = c.links.iter().map(|l| l.topic.clone()).collect();
+                        (c.eid.as_str(), ids)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         LawRows {
             law,
             work_uri: work_of(law.uri()),
@@ -200,6 +220,7 @@ impl<'a> LawRows<'a> {
             edition: date_days(m.edition.as_deref()),
             repealed: date_days(m.repealed.as_deref()),
             retrieved: date_days(m.retrieved.as_deref()),
+            topics,
             no_topics: Vec::new(),
         }
     }
@@ -239,7 +260,11 @@ impl<'a> LawRows<'a> {
             Value::opt_date(self.in_force),
             Value::opt_date(self.edition),
             Value::opt_date(self.repealed),
-            Value::List(&self.no_topics),
+            Value::List(
+                self.topics
+                    .get(clause.eid.as_str())
+                    .unwrap_or(&self.no_topics),
+            ),
             Value::Str(text_kind(law)),
             Value::opt_str(m.source_url.as_deref()),
             Value::opt_str(self.source_file.as_deref()),

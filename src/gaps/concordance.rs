@@ -280,11 +280,21 @@ pub fn build(
     }
 }
 
+/// The header of the concordance CSV.
+pub const CSV_COLUMNS: [&str; 8] = [
+    "provision",
+    "heading",
+    "topics",
+    "state",
+    "grade",
+    "national_provisions",
+    "permalinks",
+    "evidence",
+];
+
 /// The concordance as CSV (RFC 4180): one row per provision and state.
 pub fn to_csv(c: &Concordance) -> String {
-    let mut out = String::from(
-        "provision,heading,topics,state,grade,national_provisions,permalinks,evidence\r\n",
-    );
+    let mut out = super::matrix::csv_row(&CSV_COLUMNS.map(String::from));
     for r in &c.rows {
         for s in &r.states {
             let row = [

@@ -622,8 +622,23 @@ pub fn build(
 }
 
 /// The matrix as CSV (RFC 4180): one row per state and topic.
+/// The header of the matrix CSV.
+pub const CSV_COLUMNS: [&str; 11] = [
+    "state",
+    "area",
+    "topic",
+    "title",
+    "status",
+    "confidence",
+    "supporting_clauses",
+    "permalinks",
+    "cues",
+    "values",
+    "reason",
+];
+
 pub fn to_csv(m: &Matrix, framework: &Framework) -> String {
-    let mut out = String::from("state,area,topic,title,status,confidence,supporting_clauses,permalinks,cues,values,reason\r\n");
+    let mut out = csv_row(&CSV_COLUMNS.map(String::from));
     for c in &m.cells {
         let t = framework.topic(&c.topic);
         let row = [
@@ -671,21 +686,14 @@ pub fn to_csv(m: &Matrix, framework: &Framework) -> String {
     out
 }
 
-/// One CSV record: fields with a comma, quote, CR or LF are quoted, quotes doubled; CRLF ends it.
+/// One CSV record in the exports' dialect (RFC 4180: fields with a comma, quote, CR or LF
+/// quoted, quotes doubled, CRLF at the end).
 pub fn csv_row(fields: &[String]) -> String {
-    let mut out = fields
-        .iter()
-        .map(|f| {
-            if f.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", f.replace('"', "\"\""))
-            } else {
-                f.clone()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",");
-    out.push_str("\r\n");
-    out
+    let mut w = crate::export::text::csv_writer(Vec::new());
+    // Writing to memory cannot fail, and the csv crate writes any string field.
+    let _ = w.write_record(fields);
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 #[cfg(test)]

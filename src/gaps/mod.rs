@@ -28,6 +28,7 @@ pub mod values;
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::library::StoredLaw;
 use crate::stats::MEMBER_STATES;
@@ -35,11 +36,14 @@ use classify::{Classifier, LawTopics};
 use framework::Framework;
 use overrides::Overrides;
 
+/// The clause topics of laws, per expression URI.
+pub type TopicsByLaw = BTreeMap<String, LawTopics>;
+
 /// Everything the gap pages, the API and the CLI show, computed once.
 pub struct Analysis {
     pub framework: &'static Framework,
-    /// Per expression URI, its clauses' topics (laws with text only).
-    pub topics: BTreeMap<String, LawTopics>,
+    /// Per expression URI, its clauses' topics (laws with text only); shared with the exports.
+    pub topics: Arc<TopicsByLaw>,
     pub matrix: matrix::Matrix,
     pub definitions: definitions::DefinitionsTable,
     /// Problems with the overrides (a clause that does not exist...).
@@ -78,7 +82,7 @@ impl Analysis {
         let definitions = definitions::table(laws, &MEMBER_STATES);
         Analysis {
             framework,
-            topics,
+            topics: Arc::new(topics),
             matrix,
             definitions,
             problems,

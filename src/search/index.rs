@@ -141,7 +141,7 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
             bytes += clause.text.len() as u64;
             writer.add_document(doc)?;
             done += 1;
-            if done % 10_000 == 0 || done == total {
+            if done.is_multiple_of(10_000) || done == total {
                 progress(done, total);
             }
             if abort_after == Some(done) {

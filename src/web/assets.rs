@@ -1,4 +1,5 @@
-//! `GET /static/{file}`: the stylesheet and icon of `web/static/`, compiled into the binary.
+//! `GET /static/{file}`: the stylesheet, the optional script and the icon of `web/static/`,
+//! compiled into the binary.
 
 use axum::extract::Path;
 use axum::http::{header, StatusCode};
@@ -10,6 +11,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "style.css",
         "text/css; charset=utf-8",
         include_bytes!("../../web/static/style.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../web/static/app.js"),
     ),
     (
         "favicon.svg",

@@ -15,6 +15,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
 
+use super::layout::Layout;
 use super::{api, links, params, AppState};
 use crate::compare::diff::{Diff, Op};
 use crate::compare::{self, text, CompareError, CompareOptions, Comparison, Method};
@@ -23,23 +24,6 @@ use crate::search::Engine;
 
 /// A comparison's own time; diffs still to do after it are shown side by side.
 pub const BUDGET: Duration = Duration::from_secs(4);
-
-const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// What the base layout needs.
-struct Layout {
-    version: &'static str,
-    current: &'static str,
-    q: String,
-}
-
-fn layout() -> Layout {
-    Layout {
-        version: VERSION,
-        current: "compare",
-        q: String::new(),
-    }
-}
 
 /// The request: laws in order (repeated or comma-separated `laws`), a law to preselect, a clause
 /// to land on.
@@ -79,12 +63,11 @@ fn parse(raw: Option<&str>) -> Result<Params, String> {
 
 /// Look the laws up and compare them.
 fn run(engine: &Engine, uris: &[String]) -> Result<Comparison, CompareError> {
-    if uris.len() < 2 {
-        return Err(CompareError::TooFew(uris.len()));
-    }
     if uris.len() > compare::MAX_LAWS {
         return Err(CompareError::TooMany(uris.len()));
     }
+    // An unknown law is named before the count is checked: "unknown law X" tells the user more
+    // than "got 1" when X was meant to be a law.
     let laws = uris
         .iter()
         .map(|u| {
@@ -93,6 +76,9 @@ fn run(engine: &Engine, uris: &[String]) -> Result<Comparison, CompareError> {
                 .ok_or_else(|| CompareError::Unknown(u.clone()))
         })
         .collect::<Result<Vec<&StoredLaw>, _>>()?;
+    if laws.len() < 2 {
+        return Err(CompareError::TooFew(laws.len()));
+    }
     let opts = CompareOptions {
         budget: BUDGET,
         ..CompareOptions::default()
@@ -592,7 +578,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         Err(e) => {
             let form = form_view(state.engine(), &[], None, "");
             let page = ComparePage {
-                layout: layout(),
+                layout: Layout::of(&state, "compare"),
                 error: Some(e),
                 form: Some(form),
                 result: None,
@@ -611,7 +597,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     if uris.is_empty() {
         let form = form_view(state.engine(), &[], p.first.as_deref(), &at);
         let page = ComparePage {
-            layout: layout(),
+            layout: Layout::of(&state, "compare"),
             error: None,
             form: Some(form),
             result: None,
@@ -642,7 +628,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         Ok(Ok(view)) => render(
             StatusCode::OK,
             &ComparePage {
-                layout: layout(),
+                layout: Layout::of(&state, "compare"),
                 error: None,
                 form: None,
                 result: Some(view),
@@ -651,7 +637,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         Ok(Err((e, form))) => render(
             StatusCode::BAD_REQUEST,
             &ComparePage {
-                layout: layout(),
+                layout: Layout::of(&state, "compare"),
                 error: Some(e.to_string()),
                 form: Some(form),
                 result: None,
@@ -660,7 +646,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         Err(e) => render(
             StatusCode::INTERNAL_SERVER_ERROR,
             &ComparePage {
-                layout: layout(),
+                layout: Layout::of(&state, "compare"),
                 error: Some(e),
                 form: None,
                 result: None,

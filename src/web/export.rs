@@ -3,8 +3,9 @@
 //! large corpus is never held as one body in memory), `GET /api/export/{format}/manifest` (the
 //! manifest the same export would have) and `GET /api/search.csv` (search results as CSV).
 //!
-//! AKN is one document per law expression: `GET /api/export/akn?law=URI`. The compare view has
-//! no CSV yet (a follow-up: one row per aligned clause pair, through the same CSV writer).
+//! AKN is one document per law expression: `GET /api/export/akn?law=URI`. The analyses:
+//! `GET /api/export/analyses/{gaps|definitions|concordance}.{csv|json}[?instrument=..]`, and
+//! `.../manifest` after it.
 
 use std::sync::{Arc, OnceLock};
 
@@ -18,6 +19,7 @@ use tokio::sync::Semaphore;
 
 use super::pages::{render, Layout};
 use super::{api, params, AppState};
+use crate::export::analyses::{self, AnalysisDataset, AnalysisFormat};
 use crate::export::table::{Column, CLAUSE_COLUMNS};
 use crate::export::{self, stream, ExportOptions, Filter, Format};
 use crate::library;
@@ -56,7 +58,7 @@ fn flag(raw: Option<&str>, name: &str) -> bool {
 
 // The error is the ready 400 response, the axum idiom; its size does not matter here.
 #[allow(clippy::result_large_err)]
-fn options(format: Format, raw: Option<&str>) -> Result<ExportOptions, Response> {
+fn options(state: &AppState, format: Format, raw: Option<&str>) -> Result<ExportOptions, Response> {
     let p = params::parse(raw).map_err(|e| api::error(StatusCode::BAD_REQUEST, &e.0))?;
     Ok(ExportOptions {
         format,
@@ -66,6 +68,7 @@ fn options(format: Format, raw: Option<&str>) -> Result<ExportOptions, Response>
         },
         bom: format == Format::Csv && flag(raw, "bom"),
         source_root: source_root(),
+        topics: Some(state.gaps().topics.clone()),
     })
 }
 
@@ -99,7 +102,7 @@ pub async fn download(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    let opts = match options(format, raw.as_deref()) {
+    let opts = match options(&state, format, raw.as_deref()) {
         Ok(o) => o,
         Err(resp) => return resp,
     };
@@ -182,7 +185,7 @@ pub async fn manifest(
         Ok(f) => f,
         Err(resp) => return resp,
     };
-    let opts = match options(format, raw.as_deref()) {
+    let opts = match options(&state, format, raw.as_deref()) {
         Ok(o) => o,
         Err(resp) => return resp,
     };
@@ -208,6 +211,92 @@ pub async fn manifest(
         }
         Err(e) => {
             eprintln!("error: export manifest task failed: {e}");
+            api::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the export failed on the server",
+            )
+        }
+    }
+}
+
+/// Which analysis a `{name}` of `/api/export/analyses/{name}` asks for.
+// The error is the ready 400 response, the axum idiom; its size does not matter here.
+#[allow(clippy::result_large_err)]
+fn analysis_request(
+    name: &str,
+    raw: Option<&str>,
+) -> Result<(AnalysisDataset, AnalysisFormat), Response> {
+    let bad = |m: String| api::error(StatusCode::BAD_REQUEST, &m);
+    let (dataset, format) = name.rsplit_once('.').ok_or_else(|| {
+        bad(format!(
+            "\"{name}\": expected a name like gaps.csv or definitions.json"
+        ))
+    })?;
+    let instrument = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "instrument")
+        .map(|(_, v)| v.into_owned());
+    let dataset = AnalysisDataset::parse(dataset, instrument.as_deref()).map_err(bad)?;
+    let format = format.parse::<AnalysisFormat>().map_err(bad)?;
+    Ok((dataset, format))
+}
+
+/// `GET /api/export/analyses/{dataset}.{csv|json}[?instrument=..]`: an analysis as a download
+/// (small: built in memory from the analysis computed at start).
+pub async fn analysis(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (dataset, format) = match analysis_request(&name, raw.as_deref()) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    match analyses::render(&dataset, format, state.gaps(), state.engine().laws()) {
+        Ok((body, _)) => attachment(
+            format.media_type(),
+            &analyses::file_name(&dataset, format),
+            Body::from(body),
+        ),
+        Err(e @ export::ExportError::Usage(_)) => api::error(StatusCode::NOT_FOUND, &e.to_string()),
+        Err(e) => {
+            eprintln!("error: analysis export: {e}");
+            api::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the export failed on the server",
+            )
+        }
+    }
+}
+
+/// `GET /api/export/analyses/{name}/manifest`: the manifest of that download.
+pub async fn analysis_manifest(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let (dataset, format) = match analysis_request(&name, raw.as_deref()) {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let laws = state.engine().laws();
+    match analyses::render(&dataset, format, state.gaps(), laws) {
+        Ok((body, rows)) => {
+            let mut w = crate::export::manifest::HashingWriter::new(std::io::sink());
+            // Writing to a sink cannot fail.
+            let _ = std::io::Write::write_all(&mut w, &body);
+            let entry = w.entry(&analyses::file_name(&dataset, format), None);
+            Json(analyses::manifest_for(
+                &dataset,
+                format,
+                laws,
+                rows,
+                vec![entry],
+            ))
+            .into_response()
+        }
+        Err(e @ export::ExportError::Usage(_)) => api::error(StatusCode::NOT_FOUND, &e.to_string()),
+        Err(e) => {
+            eprintln!("error: analysis manifest: {e}");
             api::error(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "the export failed on the server",
@@ -409,7 +498,7 @@ pub async fn page(State(state): State<AppState>) -> Response {
         })
         .collect();
     let page = ExportPage {
-        layout: Layout::new("export"),
+        layout: Layout::of(&state, "export"),
         formats,
         columns: column_views(CLAUSE_COLUMNS),
         ndjson_columns: column_views(&export::opensearch::NDJSON_COLUMNS[CLAUSE_COLUMNS.len()..]),

@@ -40,11 +40,7 @@ fn too_long(raw: Option<&str>) -> Option<Response> {
 }
 
 fn cell_href(state: &str, topic: &str) -> String {
-    format!(
-        "/gaps/{}/{}",
-        links::encode_path(state),
-        links::encode_path(topic)
-    )
+    links::gap_cell(state, topic)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -254,7 +250,7 @@ pub async fn page(State(state): State<AppState>) -> Response {
     render(
         StatusCode::OK,
         &GapsPage {
-            layout: Layout::new("gaps"),
+            layout: Layout::of(&state, "gaps"),
             legend: legend(),
             states,
             areas,
@@ -336,6 +332,7 @@ pub async fn cell(
     let a = state.gaps();
     let Some(c) = a.matrix.cell(&st, &topic) else {
         return super::pages::not_found(
+            &state,
             format!("There is no gap-matrix cell for state {st:?} and topic {topic:?}."),
             Some(("/gaps".into(), "The gap matrix".into())),
         );
@@ -349,7 +346,7 @@ pub async fn cell(
         .area(&t.area)
         .map_or(String::new(), |x| x.name.clone());
     let page = CellPage {
-        layout: Layout::new("gaps"),
+        layout: Layout::of(&state, "gaps"),
         state_name: links::state_name(&st),
         topic_id: t.id.clone(),
         topic_title: t.title.clone(),
@@ -492,7 +489,7 @@ pub async fn definitions(State(state): State<AppState>) -> Response {
     render(
         StatusCode::OK,
         &DefinitionsPage {
-            layout: Layout::new("definitions"),
+            layout: Layout::of(&state, "definitions"),
             shared: group_views(&d.shared),
             single: group_views(&d.single),
             diff_method: d.diff_method,
@@ -625,7 +622,7 @@ pub async fn concordance_page(State(state): State<AppState>, RawQuery(raw): RawQ
             (
                 StatusCode::OK,
                 ConcordancePage {
-                    layout: Layout::new("concordance"),
+                    layout: Layout::of(&state, "concordance"),
                     instruments: instrument_options(&state, &chosen),
                     error: None,
                     title: c.title.clone(),
@@ -644,7 +641,7 @@ pub async fn concordance_page(State(state): State<AppState>, RawQuery(raw): RawQ
         Err(e) => (
             StatusCode::NOT_FOUND,
             ConcordancePage {
-                layout: Layout::new("concordance"),
+                layout: Layout::of(&state, "concordance"),
                 instruments: instrument_options(&state, ""),
                 error: Some(e),
                 title: String::new(),

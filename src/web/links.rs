@@ -64,6 +64,11 @@ pub fn search(q: &str, states: &[String], laws: &[String], offset: usize) -> Str
     format!("/search?{}", ser.finish())
 }
 
+/// The gap-matrix cell of a state and a framework topic: `/gaps/kz/incident-reporting`.
+pub fn gap_cell(state: &str, topic: &str) -> String {
+    format!("/gaps/{}/{}", encode_path(state), encode_path(topic))
+}
+
 /// Only http(s) URLs become links (a `javascript:` source URL stays text).
 pub fn is_web_url(url: &str) -> bool {
     let lower = url.trim_start().to_ascii_lowercase();

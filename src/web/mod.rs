@@ -14,6 +14,7 @@ mod assets;
 mod compare;
 mod export;
 mod gaps;
+mod layout;
 mod links;
 mod pages;
 mod params;
@@ -40,9 +41,9 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// No route takes a body; anything larger than this is refused.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-/// Pages never load anything from elsewhere and run no script.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self'; \
-     form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+/// Pages never load anything from elsewhere; the only script is our own optional `app.js`.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+     img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /// What every handler shares: the open index and the laws it was built from.
 #[derive(Clone)]
@@ -52,12 +53,15 @@ pub struct AppState {
     searches: Arc<Semaphore>,
     /// The gap analysis of the engine's laws, computed once (see [`AppState::gaps`]).
     gaps: Arc<std::sync::OnceLock<crate::gaps::Analysis>>,
+    /// What the corpus is and how current, for the banner of every page.
+    banner: Arc<layout::CorpusBanner>,
 }
 
 impl AppState {
     pub fn new(engine: Arc<Engine>) -> AppState {
         let cpus = std::thread::available_parallelism().map_or(2, |n| n.get());
         AppState {
+            banner: Arc::new(layout::CorpusBanner::of(engine.laws())),
             engine,
             searches: Arc::new(Semaphore::new(cpus * 4)),
             gaps: Arc::new(std::sync::OnceLock::new()),
@@ -139,6 +143,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::overview))
         .route("/search", get(pages::search))
+        .route("/laws", get(pages::laws))
         .route("/law/{*uri}", get(pages::law))
         .route("/akn/{*rest}", get(pages::permalink))
         .route("/api/search", get(api::search))
@@ -148,6 +153,11 @@ pub fn app(state: AppState) -> Router {
         .route("/export", get(export::page))
         .route("/api/export/{format}", get(export::download))
         .route("/api/export/{format}/manifest", get(export::manifest))
+        .route("/api/export/analyses/{name}", get(export::analysis))
+        .route(
+            "/api/export/analyses/{name}/manifest",
+            get(export::analysis_manifest),
+        )
         .route("/gaps", get(gaps::page))
         .route("/gaps/{state}/{topic}", get(gaps::cell))
         .route("/definitions", get(gaps::definitions))

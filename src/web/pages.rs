@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, StatusCode, Uri};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::{api, links, params, AppState};
 use crate::library::StoredLaw;
@@ -17,41 +17,7 @@ use crate::search::{Engine, SearchHit, SearchRequest, SearchResults};
 /// Results per page on `/search`.
 pub const PAGE_SIZE: usize = 20;
 
-const VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// What the base layout needs.
-pub(super) struct Layout {
-    pub(super) version: &'static str,
-    /// Which nav entry is the current page: "overview", "search", "law", "export" or "".
-    pub(super) current: &'static str,
-    /// The value of the header's search box.
-    pub(super) q: String,
-}
-
-impl Layout {
-    pub(super) fn new(current: &'static str) -> Layout {
-        Layout {
-            version: VERSION,
-            current,
-            q: String::new(),
-        }
-    }
-}
-
-pub(super) fn render<T: Template>(status: StatusCode, page: &T) -> Response {
-    match page.render() {
-        Ok(body) => (status, Html(body)).into_response(),
-        Err(e) => {
-            eprintln!("error: rendering a page: {e}");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "internal error: the page could not be rendered",
-            )
-                .into_response()
-        }
-    }
-}
+pub(super) use super::layout::{render, Layout};
 
 // ---------------------------------------------------------------------------------------------
 // Not found and messages
@@ -66,11 +32,15 @@ struct MessagePage {
     link: Option<(String, String)>,
 }
 
-pub(super) fn not_found(message: String, link: Option<(String, String)>) -> Response {
+pub(super) fn not_found(
+    state: &AppState,
+    message: String,
+    link: Option<(String, String)>,
+) -> Response {
     render(
         StatusCode::NOT_FOUND,
         &MessagePage {
-            layout: Layout::new(""),
+            layout: Layout::of(state, ""),
             title: "Not found".into(),
             message,
             link,
@@ -78,14 +48,16 @@ pub(super) fn not_found(message: String, link: Option<(String, String)>) -> Resp
     )
 }
 
-pub async fn fallback(uri: Uri) -> Response {
+pub async fn fallback(State(state): State<AppState>, uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
         return api::error(
             StatusCode::NOT_FOUND,
             "no such endpoint: try /api/search?q=",
         );
     }
-    not_found(format!("There is no page at {}.", uri.path()), None)
+    // Shown decoded, as the user typed it (the template escapes it).
+    let path = percent_encoding::percent_decode_str(uri.path()).decode_utf8_lossy();
+    not_found(&state, format!("There is no page at {path}."), None)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,6 +71,69 @@ struct OverviewPage {
     expressions: usize,
     works: usize,
     clauses: usize,
+    /// Member states, then reference instruments (when there are any).
+    groups: Vec<SummaryGroup>,
+}
+
+struct SummaryGroup {
+    id: &'static str,
+    title: &'static str,
+    rows: Vec<StateSummary>,
+}
+
+/// One state on the overview: what the corpus holds of it and how current.
+struct StateSummary {
+    code: String,
+    name: String,
+    href: String,
+    works: usize,
+    /// Laws with text (digest or official) and known by name only.
+    with_text: usize,
+    metadata_only: usize,
+    articles: usize,
+    /// The newest edition date of its laws ("" when none is known).
+    newest_edition: String,
+}
+
+impl StateSummary {
+    fn of(t: &StateTable) -> StateSummary {
+        StateSummary {
+            code: t.code.clone(),
+            name: t.name.clone(),
+            href: format!("/laws#state-{}", t.code),
+            works: t.works.len(),
+            with_text: t
+                .works
+                .iter()
+                .filter(|w| w.text_class != "metadata")
+                .count(),
+            metadata_only: t
+                .works
+                .iter()
+                .filter(|w| w.text_class == "metadata")
+                .count(),
+            articles: t
+                .works
+                .iter()
+                .filter(|w| w.text_class != "metadata")
+                .map(|w| w.articles)
+                .sum(),
+            newest_edition: t
+                .works
+                .iter()
+                .map(|w| w.edition.clone())
+                .filter(|e| e.len() == 10)
+                .max()
+                .unwrap_or_default(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "laws.html")]
+struct LawsPage {
+    layout: Layout,
+    works: usize,
     member_states: Vec<StateTable>,
     other: Vec<StateTable>,
 }
@@ -152,8 +187,9 @@ fn text_kind(law: &StoredLaw) -> &'static str {
     }
 }
 
-pub async fn overview(State(state): State<AppState>) -> Response {
-    let engine = state.engine();
+/// Every law grouped by state (member states, then the others) and by work; and the number of
+/// works.
+fn state_tables(engine: &Engine) -> (Vec<StateTable>, Vec<StateTable>, usize) {
     let mut by_state: BTreeMap<(usize, String), Vec<&StoredLaw>> = BTreeMap::new();
     for law in engine.laws() {
         by_state
@@ -195,11 +231,43 @@ pub async fn overview(State(state): State<AppState>) -> Response {
             other.push(table);
         }
     }
+    (member_states, other, works_total)
+}
+
+pub async fn overview(State(state): State<AppState>) -> Response {
+    let engine = state.engine();
+    let (member_states, other, works) = state_tables(engine);
     let page = OverviewPage {
-        layout: Layout::new("overview"),
+        layout: Layout::of(&state, "overview"),
         expressions: engine.laws().len(),
-        works: works_total,
+        works,
         clauses: engine.laws().iter().map(|l| l.clauses.len()).sum(),
+        groups: [
+            (
+                "states",
+                "What the corpus holds per member state",
+                member_states,
+            ),
+            ("reference", "Reference instruments", other),
+        ]
+        .into_iter()
+        .filter(|(_, _, tables)| !tables.is_empty())
+        .map(|(id, title, tables)| SummaryGroup {
+            id,
+            title,
+            rows: tables.iter().map(StateSummary::of).collect(),
+        })
+        .collect(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// `/laws`: every law by state, with its editions, text kind and official source.
+pub async fn laws(State(state): State<AppState>) -> Response {
+    let (member_states, other, works) = state_tables(state.engine());
+    let page = LawsPage {
+        layout: Layout::of(&state, "laws"),
+        works,
         member_states,
         other,
     };
@@ -335,7 +403,7 @@ fn all_states(engine: &Engine) -> Vec<String> {
 
 pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let mut page = SearchPage {
-        layout: Layout::new("search"),
+        layout: Layout::of(&state, "search"),
         q: String::new(),
         law: String::new(),
         state_options: Vec::new(),
@@ -459,6 +527,8 @@ fn head(label: &str, num: &str) -> String {
 #[template(path = "law.html")]
 struct LawPage {
     layout: Layout,
+    /// This page's own address (without the parallel view).
+    href: String,
     title: String,
     title_lang: &'static str,
     subtitle: Option<String>,
@@ -470,8 +540,17 @@ struct LawPage {
     digest: bool,
     metadata_only: bool,
     has_unverified: bool,
+    /// The official text's address (http(s) only) and whether it is unverified.
+    source_url: String,
+    source_unverified: bool,
     meta: Vec<MetaRow>,
     editions: Vec<EditionView>,
+    /// The editions that can be shown beside this one (the parallel-language toggle).
+    side_by_side: Vec<EditionView>,
+    /// The edition shown beside this one, when the parallel view is on.
+    parallel: Option<ParallelHead>,
+    /// A `parallel=` value that names no other edition of this law.
+    parallel_error: Option<String>,
     toc: Vec<TocEntry>,
     clauses: Vec<ClauseView>,
     /// Sections left open after the last clause.
@@ -488,8 +567,22 @@ struct MetaRow {
 
 struct EditionView {
     lang: String,
+    /// The `lang` attribute of its name ("" when unknown).
+    html_lang: &'static str,
     href: String,
     current: bool,
+    /// This law's page with that edition side by side (None for the current edition).
+    parallel_href: Option<String>,
+    /// Whether it is the edition shown side by side now.
+    parallel: bool,
+}
+
+struct ParallelHead {
+    lang: String,
+    html_lang: &'static str,
+    title: String,
+    href: String,
+    digest: bool,
 }
 
 struct TocEntry {
@@ -511,13 +604,31 @@ struct ClauseView {
     text: String,
     permalink: String,
     permalink_href: String,
+    /// How to cite the clause (the copy button adds the permalink's full address).
+    citation: String,
     repealed: bool,
     not_yet: bool,
     /// For articles: the compare page with this law first, landing on this article.
     compare_href: Option<String>,
+    /// The framework topics of the clause: (gap-matrix cell link, topic title, topic id).
+    topics: Vec<(String, String, String)>,
+    /// The same clause (by eId) in the parallel edition, when it is shown.
+    parallel: Option<ParallelClause>,
 }
 
-pub async fn law(State(state): State<AppState>, Path(uri): Path<String>) -> Response {
+struct ParallelClause {
+    heading: Option<String>,
+    text: String,
+    href: String,
+    /// The parallel edition has no clause with this eId.
+    missing: bool,
+}
+
+pub async fn law(
+    State(state): State<AppState>,
+    Path(uri): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let uri = if uri.starts_with('/') {
         uri
     } else {
@@ -525,12 +636,67 @@ pub async fn law(State(state): State<AppState>, Path(uri): Path<String>) -> Resp
     };
     let engine = state.engine();
     let Some(law) = engine.law(&uri) else {
-        return not_found(format!("No law with the URI {uri} is in the index."), None);
+        return not_found(
+            &state,
+            format!("No law with the URI {uri} is in the index."),
+            Some(("/laws".into(), "All laws".into())),
+        );
     };
-    render(StatusCode::OK, &law_page(engine, law))
+    let parallel = form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "parallel")
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+    let page = law_page(&state, law, parallel.as_deref());
+    let status = if page.parallel_error.is_some() {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::OK
+    };
+    render(status, &page)
 }
 
-fn law_page(engine: &Engine, law: &StoredLaw) -> LawPage {
+/// "Статья 7-1", "Article 5", "п. 3".
+fn clause_head(c: &crate::model::Clause) -> String {
+    head(&c.label, &c.num)
+}
+
+/// How a clause is cited: the law's title, number, date and edition, then the clause with the
+/// units above it inside its article ("Статья 7, п. 3").
+fn citation(law: &StoredLaw, eid: &str) -> String {
+    let m = &law.law;
+    let mut path = Vec::new();
+    let mut at = law.clause(eid);
+    while let Some(c) = at {
+        if c.kind.is_container() {
+            break;
+        }
+        path.push(clause_head(c));
+        at = c.parent.as_deref().and_then(|p| law.clause(p));
+    }
+    path.reverse();
+    let mut out = law.title().to_string();
+    if let Some(n) = m.number.as_deref().filter(|n| !n.trim().is_empty()) {
+        out.push_str(&format!(", № {n}"));
+    }
+    if let Some(a) = m.adopted.as_deref().filter(|a| !a.trim().is_empty()) {
+        out.push_str(&format!(" ({a}"));
+        if let Some(e) = m.edition.as_deref().filter(|e| !e.trim().is_empty()) {
+            out.push_str(&format!("; edition {e}"));
+        }
+        out.push(')');
+    }
+    if !path.is_empty() {
+        out.push_str(", ");
+        out.push_str(&path.join(", "));
+    }
+    if law.is_digest() {
+        out.push_str(" [project digest, not the official text]");
+    }
+    out
+}
+
+fn law_page(state: &AppState, law: &StoredLaw, parallel: Option<&str>) -> LawPage {
+    let engine = state.engine();
     let m = &law.law;
     let lang_code = m.lang.as_deref().unwrap_or("");
     // The library's title is the edition's own; the other one (original or English) goes below.
@@ -578,30 +744,109 @@ fn law_page(engine: &Engine, law: &StoredLaw) -> LawPage {
     );
     row("Retrieved", "retrieved", m.retrieved.clone());
     row("Expression URI", "uri", m.uri.clone());
-    if let Some(url) = m.source_url.as_ref().filter(|u| !u.trim().is_empty()) {
+    let source_url = m
+        .source_url
+        .clone()
+        .filter(|u| links::is_web_url(u))
+        .unwrap_or_default();
+    if let Some(url) = m
+        .source_url
+        .as_ref()
+        .filter(|u| !u.trim().is_empty() && !links::is_web_url(u))
+    {
+        // Shown as text here; an http(s) address is the link above the table.
         meta.push(MetaRow {
             name: "Official source",
             value: url.clone(),
-            href: links::is_web_url(url).then(|| url.clone()),
+            href: None,
             unverified: is_unverified("source_url"),
         });
     }
     let has_unverified = meta.iter().any(|r| r.unverified) || !unverified.is_empty();
 
+    let href = links::law(law.uri());
     let work = work_of(law.uri());
-    let mut editions: Vec<EditionView> = engine
+    let siblings: Vec<&StoredLaw> = engine
         .laws()
         .iter()
         .filter(|l| !law.uri().is_empty() && work_of(l.uri()) == work)
-        .map(|l| EditionView {
-            lang: l.law.lang.clone().unwrap_or_else(|| "?".into()),
-            href: links::law(l.uri()),
-            current: l.uri() == law.uri(),
+        .collect();
+    // The parallel edition: named by its language ("eng") or its expression URI.
+    let other = parallel.and_then(|p| {
+        siblings
+            .iter()
+            .copied()
+            .filter(|l| l.uri() != law.uri() && l.has_text())
+            .find(|l| l.law.lang.as_deref() == Some(p) || l.uri() == p)
+    });
+    let parallel_error = match (parallel, other) {
+        (Some(p), None) => Some(format!(
+            "This law has no other edition with text in the language {p:?} to show side by side."
+        )),
+        _ => None,
+    };
+    let mut editions: Vec<EditionView> = siblings
+        .iter()
+        .map(|l| {
+            let lang = l.law.lang.clone().unwrap_or_else(|| "?".into());
+            let current = l.uri() == law.uri();
+            EditionView {
+                html_lang: links::html_lang(&lang),
+                parallel_href: (!current && l.has_text() && law.has_text()).then(|| {
+                    let mut q = form_urlencoded::Serializer::new(String::new());
+                    q.append_pair("parallel", l.law.lang.as_deref().unwrap_or(l.uri()));
+                    format!("{href}?{}", q.finish())
+                }),
+                parallel: other.is_some_and(|o| o.uri() == l.uri()),
+                lang,
+                href: links::law(l.uri()),
+                current,
+            }
         })
         .collect();
     if editions.len() < 2 {
         editions.clear();
     }
+    let side_by_side: Vec<EditionView> = editions
+        .iter()
+        .filter(|e| e.parallel_href.is_some())
+        .map(|e| EditionView {
+            lang: e.lang.clone(),
+            html_lang: e.html_lang,
+            href: e.href.clone(),
+            current: e.current,
+            parallel_href: e.parallel_href.clone(),
+            parallel: e.parallel,
+        })
+        .collect();
+    let parallel_head = other.map(|o| {
+        let lang = o.law.lang.clone().unwrap_or_default();
+        ParallelHead {
+            html_lang: links::html_lang(&lang),
+            lang,
+            title: o.title().to_string(),
+            href: links::law(o.uri()),
+            digest: o.is_digest(),
+        }
+    });
+
+    // The clause topics of the gap analysis.
+    let analysis = state.gaps();
+    let law_topics = analysis.topics.get(law.uri());
+    let topics_of = |eid: &str| -> Vec<(String, String, String)> {
+        law_topics
+            .map(|t| t.topics_of(eid))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|id| {
+                let title = analysis
+                    .framework
+                    .topic(id)
+                    .map_or_else(|| id.to_string(), |t| t.title.clone());
+                (links::gap_cell(law.state(), id), title, id.to_string())
+            })
+            .collect()
+    };
 
     // Depth of every clause from its parent chain (parents come before their children).
     let mut depth: HashMap<&str, usize> = HashMap::new();
@@ -620,7 +865,7 @@ fn law_page(engine: &Engine, law: &StoredLaw) -> LawPage {
         open = d + 1;
         let titled = c.kind.is_container() || c.kind == ClauseKind::Article;
         let head = if titled {
-            head(&c.label, &c.num)
+            clause_head(c)
         } else {
             String::new()
         };
@@ -643,6 +888,7 @@ fn law_page(engine: &Engine, law: &StoredLaw) -> LawPage {
             text: c.text.clone(),
             permalink_href: links::permalink(&permalink),
             permalink,
+            citation: citation(law, &c.eid),
             repealed: c.status == Status::Repealed,
             not_yet: c.status == Status::NotYetInForce,
             compare_href: (c.kind == ClauseKind::Article).then(|| {
@@ -650,11 +896,27 @@ fn law_page(engine: &Engine, law: &StoredLaw) -> LawPage {
                 q.append_pair("first", law.uri()).append_pair("at", &c.eid);
                 format!("/compare?{}", q.finish())
             }),
+            topics: topics_of(&c.eid),
+            parallel: other.map(|o| match o.clause(&c.eid) {
+                Some(p) => ParallelClause {
+                    heading: p.heading.clone(),
+                    text: p.text.clone(),
+                    href: links::clause(o.uri(), &p.eid),
+                    missing: false,
+                },
+                None => ParallelClause {
+                    heading: None,
+                    text: String::new(),
+                    href: String::new(),
+                    missing: true,
+                },
+            }),
         });
     }
 
     LawPage {
-        layout: Layout::new("law"),
+        layout: Layout::of(state, "law"),
+        href,
         title_lang: links::guess_lang(&title),
         title,
         subtitle_lang: subtitle.as_deref().map_or("", links::guess_lang),
@@ -665,8 +927,13 @@ fn law_page(engine: &Engine, law: &StoredLaw) -> LawPage {
         digest: law.is_digest(),
         metadata_only: !law.has_text(),
         has_unverified,
+        source_unverified: is_unverified("source_url"),
+        source_url,
         meta,
         editions,
+        side_by_side,
+        parallel: parallel_head,
+        parallel_error,
         toc,
         clauses,
         close_at_end: open,
@@ -684,12 +951,14 @@ pub async fn permalink(State(state): State<AppState>, Path(rest): Path<String>) 
     if let Some((expression, eid)) = full.split_once("/~") {
         let Some(law) = engine.law(expression) else {
             return not_found(
+                &state,
                 format!("No law with the URI {expression} is in the index."),
-                None,
+                Some(("/laws".into(), "All laws".into())),
             );
         };
         if law.clause(eid).is_none() {
             return not_found(
+                &state,
                 format!("The law {expression} has no clause {eid}."),
                 Some((links::law(expression), law.title().to_string())),
             );
@@ -713,6 +982,10 @@ pub async fn permalink(State(state): State<AppState>, Path(rest): Path<String>) 
         .find(|l| l.law.lang.as_deref() == Some("rus"));
     match rus.or(first) {
         Some(law) => Redirect::to(&links::law(law.uri())).into_response(),
-        None => not_found(format!("No law with the URI {full} is in the index."), None),
+        None => not_found(
+            &state,
+            format!("No law with the URI {full} is in the index."),
+            Some(("/laws".into(), "All laws".into())),
+        ),
     }
 }

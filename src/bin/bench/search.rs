@@ -409,7 +409,7 @@ fn generate(v: &Vocabulary, n: usize, seed: u64) -> Library {
         let mut inserted = false;
         while clauses.len() < size {
             // Articles 1, 2, ...; after every seventh, an inserted one (7-1, 14-1, ...).
-            let num = if !inserted && article > 0 && article % 7 == 0 {
+            let num = if !inserted && article > 0 && article.is_multiple_of(7) {
                 inserted = true;
                 format!("{article}-1")
             } else {
