@@ -127,7 +127,8 @@ enum Command {
         /// Two to six laws: expression URIs as in the index (/akn/kz/act/...), or files to parse.
         #[arg(required = true, num_args = 2..)]
         laws: Vec<String>,
-        /// Only clauses on this framework topic (accepted; not yet available).
+        /// Only articles on this framework topic (an id of framework/framework.toml, e.g.
+        /// pd-lawful-basis-consent).
         #[arg(long)]
         topic: Option<String>,
         /// Print one JSON object, the shape of /api/compare (docs/compare.md).
@@ -652,8 +653,18 @@ fn compare_command(
             }
         }
     }
+    // Topics of the laws (shared topics in the reasons, `--topic`): classified here, with the
+    // bundled corpus's reviewer overrides.
+    let overrides =
+        lexharmony::gaps::overrides_for(Some(&lexharmony::library::default_corpus_dir()))
+            .unwrap_or_else(|e| {
+                eprintln!("warning: {e}; topics without overrides");
+                Default::default()
+            });
+    let topics = lexharmony::gaps::article_topics(&laws, &Default::default(), &overrides);
     let opts = CompareOptions {
         topic,
+        topics: Some(std::sync::Arc::new(topics)),
         ..CompareOptions::default()
     };
     let c = match compare::compare(&laws, &opts) {

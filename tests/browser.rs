@@ -464,13 +464,18 @@ async fn a_gap_matrix_cell_leads_to_its_evidence_and_on_to_the_clause() {
     b.finish(journey).await;
 }
 
-/// A finished download in `dir` (Chromium writes `*.crdownload` until it is complete).
+/// The one finished download in `dir`.
 async fn downloaded(dir: &Path) -> Result<PathBuf> {
     let end = Instant::now() + STEP;
     loop {
         let done: Vec<PathBuf> = std::fs::read_dir(dir)?
             .filter_map(|e| e.ok().map(|e| e.path()))
+            // Chromium writes `.org.chromium.*` and then `*.crdownload` until it is complete.
             .filter(|p| p.extension().is_none_or(|x| x != "crdownload"))
+            .filter(|p| {
+                p.file_name()
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('.'))
+            })
             .collect();
         if let [file] = done.as_slice() {
             return Ok(file.clone());

@@ -509,16 +509,110 @@ fn compare_checks_its_input() {
 }
 
 #[test]
-fn topic_is_accepted_and_reported_as_not_yet_available() {
-    let lib = Library::load(&[library::default_corpus_dir().join("kz")]);
-    let laws: Vec<&StoredLaw> = lib.laws.iter().filter(|l| l.has_text()).take(2).collect();
-    let opts = CompareOptions {
-        topic: Some("incident-reporting".into()),
+fn a_topic_keeps_its_articles_and_shared_topics_are_reasons() {
+    let lib = Library::load(&[library::default_corpus_dir()]);
+    let law = |part: &str| {
+        lib.laws
+            .iter()
+            .find(|l| l.uri().contains(part))
+            .unwrap_or_else(|| panic!("no law {part}"))
+    };
+    let (kz, by) = (
+        law("/kz/act/2013-05-21/94-v/rus"),
+        law("/by/act/2021-05-07/99-z/rus"),
+    );
+    let laws = [kz, by];
+    let topics = Arc::new(lexharmony::gaps::article_topics(
+        &laws,
+        &Default::default(),
+        &lexharmony::gaps::overrides_for(Some(&library::default_corpus_dir())).expect("overrides"),
+    ));
+    let consent = "pd-lawful-basis-consent";
+    let on = |uri: &str, eid: &str| topics.of(uri, eid).iter().any(|t| t == consent);
+
+    // Without a topic: every article is compared, and a pair both on the consent topic says so.
+    let all = compare::compare(
+        &laws,
+        &CompareOptions {
+            topics: Some(Arc::clone(&topics)),
+            ..CompareOptions::default()
+        },
+    )
+    .expect("compares");
+    let every = &all.pairs[0].alignment;
+    let both: Vec<_> = every
+        .matches
+        .iter()
+        .filter(|m| on(kz.uri(), &m.a.eid) && on(by.uri(), &m.b.eid))
+        .collect();
+    assert!(!both.is_empty(), "no aligned pair on {consent}");
+    for m in &both {
+        assert!(
+            m.reason.topics.iter().any(|t| t == consent),
+            "{:?}",
+            m.reason
+        );
+        assert!(m.reason.summary.contains(consent), "{}", m.reason.summary);
+    }
+
+    // With the topic: only what is on it, on either side, and everything on it is still there.
+    let only = compare::compare(
+        &laws,
+        &CompareOptions {
+            topic: Some(consent.into()),
+            topics: Some(Arc::clone(&topics)),
+            ..CompareOptions::default()
+        },
+    )
+    .expect("compares");
+    let kept = &only.pairs[0].alignment;
+    assert!(!kept.matches.is_empty());
+    assert!(
+        kept.matches.len() < every.matches.len(),
+        "the topic filters"
+    );
+    for m in &kept.matches {
+        assert!(
+            on(kz.uri(), &m.a.eid) || on(by.uri(), &m.b.eid),
+            "{} {}",
+            m.a.eid,
+            m.b.eid
+        );
+    }
+    let on_topic_before = every
+        .matches
+        .iter()
+        .filter(|m| on(kz.uri(), &m.a.eid) || on(by.uri(), &m.b.eid))
+        .count();
+    assert_eq!(
+        kept.matches.len(),
+        on_topic_before,
+        "nothing on the topic is dropped"
+    );
+    assert!(kept
+        .unaligned_first
+        .iter()
+        .all(|u| on(kz.uri(), &u.clause.eid)));
+    assert_eq!(only.topic.as_deref(), Some(consent));
+
+    // An unknown topic, or a topic with no topics to filter by, is the caller's mistake.
+    let unknown = CompareOptions {
+        topic: Some("no-such-topic".into()),
+        topics: Some(Arc::clone(&topics)),
         ..CompareOptions::default()
     };
-    let c = compare::compare(&laws, &opts).expect("compares");
-    assert_eq!(c.topic.as_deref(), Some("incident-reporting"));
-    assert!(c.notes.iter().any(|n| n.contains("not yet available")));
+    assert!(matches!(
+        compare::compare(&laws, &unknown).unwrap_err(),
+        CompareError::UnknownTopic(_)
+    ));
+    let blind = CompareOptions {
+        topic: Some(consent.into()),
+        ..CompareOptions::default()
+    };
+    assert!(matches!(
+        compare::compare(&laws, &blind).unwrap_err(),
+        CompareError::NoTopics(_)
+    ));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -677,6 +771,14 @@ async fn api_compare_errors_are_400_json() {
             "unknown law",
         ),
         (format!("/api/compare?laws={},{}", q(&kz), q(&kz)), "twice"),
+        (
+            format!(
+                "/api/compare?laws={},{}&topic=no-such-topic",
+                q(&kz),
+                q(&uri_of(&e, "/by/act/2021-05-07/99-z/rus"))
+            ),
+            "unknown framework topic",
+        ),
     ] {
         let (status, _, body) = get(&url).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{url}: {body}");
@@ -811,4 +913,67 @@ async fn law_page_links_each_article_to_compare() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("compare with other states"));
     assert!(html.contains(&format!("/compare?first={}&#38;at=chp_1__art_1", q(&kz))));
+}
+
+#[tokio::test]
+async fn the_comparison_downloads_as_csv_with_every_row_of_the_json() {
+    let e = engine();
+    let laws = format!(
+        "{},{}",
+        uri_of(&e, "/kz/act/2013-05-21/94-v/rus"),
+        uri_of(&e, "/by/act/2021-05-07/99-z/rus")
+    );
+    let (status, _, page) = get(&format!("/compare?laws={}", q(&laws))).await;
+    assert_eq!(status, StatusCode::OK);
+    let csv_href = format!("/api/compare.csv?laws={}", q(&laws));
+    assert!(
+        page.contains(&format!(
+            "href=\"{}\" download",
+            csv_href.replace('&', "&#38;")
+        )),
+        "the page links its CSV"
+    );
+    let (status, _, json) = get(&format!("/api/compare?laws={}", q(&laws))).await;
+    assert_eq!(status, StatusCode::OK);
+    let json: Value = serde_json::from_str(&json).expect("json");
+    let (status, _, body) = get(&csv_href).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .expect("header")
+        .iter()
+        .map(String::from)
+        .collect();
+    let names: Vec<&str> = lexharmony::export::compare::COMPARE_COLUMNS
+        .iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(header, names);
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("a CSV row")).collect();
+    let pair = &json["pairs"][0];
+    let matches = pair["matches"].as_array().expect("matches");
+    let only_first = pair["unaligned_first"].as_array().expect("unaligned_first");
+    let only_other = pair["unaligned_other"].as_array().expect("unaligned_other");
+    assert_eq!(
+        rows.len(),
+        matches.len() + only_first.len() + only_other.len()
+    );
+    // The aligned rows are the JSON's matches, in order, with both permalinks and the texts whole
+    // (the texts hold line breaks and quotes: the CSV quoting must carry them).
+    for (row, m) in rows.iter().zip(matches) {
+        assert!(matches!(&row[2], "aligned" | "second match"), "{row:?}");
+        assert_eq!(&row[6], m["a"]["permalink"].as_str().unwrap());
+        assert_eq!(&row[10], m["b"]["permalink"].as_str().unwrap());
+        assert_eq!(&row[15], m["a"]["text"].as_str().unwrap());
+        assert_eq!(&row[16], m["b"]["text"].as_str().unwrap());
+    }
+    let tail = &rows[matches.len()..];
+    assert!(tail[..only_first.len()]
+        .iter()
+        .all(|r| &r[2] == "only in first" && r[7].is_empty()));
+    assert!(tail[only_first.len()..]
+        .iter()
+        .all(|r| &r[2] == "only in other" && r[3].is_empty()));
 }

@@ -938,6 +938,18 @@ async fn web_export_page_and_search_csv() {
     ] {
         assert!(html.contains(href), "{href}");
     }
+    // Every analysis the page offers downloads.
+    let analyses: Vec<&str> = html
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|h| h.starts_with("/api/export/analyses/"))
+        .collect();
+    assert!(analyses.len() >= 6, "{analyses:?}");
+    for href in analyses {
+        let (status, _, _) = get(&href.replace("&#38;", "&")).await;
+        assert_eq!(status, StatusCode::OK, "{href}");
+    }
 
     let q: String = form_urlencoded::byte_serialize("персональных данных".as_bytes()).collect();
     let (status, ct, body) = get(&format!("/api/search.csv?q={q}&state=kz&limit=150")).await;
@@ -996,5 +1008,9 @@ fn docs_describe_every_column() {
             "search column {}",
             c.name
         );
+    }
+    for c in export::compare::COMPARE_COLUMNS {
+        let row = format!("| `{}` | {} |", c.name, c.doc);
+        assert!(doc.contains(&row), "docs/dataset.md lacks the row {row}");
     }
 }

@@ -18,6 +18,8 @@ pub mod editions;
 pub mod report;
 pub mod text;
 
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -111,7 +113,8 @@ pub struct Comparison {
     pub version: u32,
     pub laws: Vec<LawInfo>,
     pub pairs: Vec<PairComparison>,
-    /// Framework topic asked for (not yet available: see notes).
+    /// The framework topic asked for: only articles of the first law on it are compared, against
+    /// the other laws' articles on it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<String>,
     pub notes: Vec<String>,
@@ -122,8 +125,50 @@ pub struct CompareOptions {
     pub align: AlignOptions,
     /// The whole comparison's time; diffs still to do after it are shown side by side.
     pub budget: Duration,
-    /// Only clauses on this framework topic (not yet available).
+    /// Only articles on this framework topic (needs [`CompareOptions::topics`]).
     pub topic: Option<String>,
+    /// The framework topics of the laws' articles, from the gap analysis: shared topics become
+    /// part of a match's reason, and [`CompareOptions::topic`] filters by them.
+    pub topics: Option<Arc<ArticleTopics>>,
+}
+
+/// The framework topics of articles (an article's own and its parts' and points'), by law URI and
+/// article eId, as the gap analysis found them; and the framework's topic ids, to check a
+/// `--topic` against. Filled by `gaps::article_topics`: compare does not classify.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleTopics {
+    by_law: HashMap<String, HashMap<String, Vec<String>>>,
+    known: BTreeSet<String>,
+}
+
+impl ArticleTopics {
+    pub fn new(known: impl IntoIterator<Item = String>) -> ArticleTopics {
+        ArticleTopics {
+            by_law: HashMap::new(),
+            known: known.into_iter().collect(),
+        }
+    }
+
+    pub fn insert(&mut self, law_uri: &str, eid: &str, topics: Vec<String>) {
+        if !topics.is_empty() {
+            self.by_law
+                .entry(law_uri.to_string())
+                .or_default()
+                .insert(eid.to_string(), topics);
+        }
+    }
+
+    /// The topics of an article (empty when it has none or the law was not classified).
+    pub fn of(&self, law_uri: &str, eid: &str) -> &[String] {
+        self.by_law
+            .get(law_uri)
+            .and_then(|m| m.get(eid))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    pub fn is_known(&self, topic: &str) -> bool {
+        self.known.contains(topic)
+    }
 }
 
 impl Default for CompareOptions {
@@ -132,6 +177,7 @@ impl Default for CompareOptions {
             align: AlignOptions::default(),
             budget: Duration::from_secs(3),
             topic: None,
+            topics: None,
         }
     }
 }
@@ -149,6 +195,10 @@ pub enum CompareError {
     Duplicate(String),
     #[error("the law {0} has no text in the corpus (metadata only)")]
     NoText(String),
+    #[error("unknown framework topic: {0} (the ids are in framework/framework.toml, e.g. `lexharmony gaps`)")]
+    UnknownTopic(String),
+    #[error("--topic {0}: the framework topics of the laws are not available here")]
+    NoTopics(String),
 }
 
 /// The work URI of an expression URI (everything before the last `/`).
@@ -190,11 +240,20 @@ pub fn method_for(a: &StoredLaw, b: &StoredLaw) -> Method {
 /// Compare `laws[0]` with each of the others.
 pub fn compare(laws: &[&StoredLaw], opts: &CompareOptions) -> Result<Comparison, CompareError> {
     check(laws)?;
+    if let Some(t) = &opts.topic {
+        match &opts.topics {
+            None => return Err(CompareError::NoTopics(t.clone())),
+            Some(topics) if !topics.is_known(t) => {
+                return Err(CompareError::UnknownTopic(t.clone()))
+            }
+            Some(_) => {}
+        }
+    }
     let mut align = opts.align.clone();
     let end = Instant::now() + opts.budget;
     align.diff.deadline = Some(align.diff.deadline.map_or(end, |d| d.min(end)));
     let first = laws[0];
-    let pairs = laws[1..]
+    let mut pairs: Vec<PairComparison> = laws[1..]
         .iter()
         .enumerate()
         .map(|(k, other)| match method_for(first, other) {
@@ -219,11 +278,19 @@ pub fn compare(laws: &[&StoredLaw], opts: &CompareOptions) -> Result<Comparison,
         })
         .collect();
     let mut notes = Vec::new();
-    if let Some(t) = &opts.topic {
-        notes.push(format!(
-            "topic {t}: filtering by framework topic is not yet available (it comes with the gap \
-             analysis); every article is compared"
-        ));
+    if let Some(topics) = &opts.topics {
+        for pair in &mut pairs {
+            with_topics(&mut pair.alignment, topics, laws[0], laws[pair.other]);
+        }
+        if let Some(t) = &opts.topic {
+            for pair in &mut pairs {
+                keep_topic(&mut pair.alignment, topics, t, laws[0], laws[pair.other]);
+            }
+            notes.push(format!(
+                "only the articles on the framework topic {t} (as the gap analysis links them, \
+                 reviewer overrides applied) are shown"
+            ));
+        }
     }
     if laws.iter().any(|l| l.is_digest()) {
         notes.push(
@@ -239,4 +306,42 @@ pub fn compare(laws: &[&StoredLaw], opts: &CompareOptions) -> Result<Comparison,
         topic: opts.topic.clone(),
         notes,
     })
+}
+
+/// Put the framework topics both articles of a match carry into its reason.
+fn with_topics(al: &mut Alignment, topics: &ArticleTopics, a: &StoredLaw, b: &StoredLaw) {
+    for m in &mut al.matches {
+        let theirs = topics.of(b.uri(), &m.b.eid);
+        let shared: Vec<String> = topics
+            .of(a.uri(), &m.a.eid)
+            .iter()
+            .filter(|t| theirs.contains(t))
+            .cloned()
+            .collect();
+        if !shared.is_empty() {
+            m.reason.summary = format!(
+                "{}; shared framework topics: {}",
+                m.reason.summary,
+                shared.join(", ")
+            );
+        }
+        m.reason.topics = shared;
+    }
+}
+
+/// Keep only what is on `topic`: matches where either article is on it (so an article on the topic
+/// is never dropped because its counterpart was linked to other topics), and the unaligned
+/// articles of either side that are on it.
+fn keep_topic(
+    al: &mut Alignment,
+    topics: &ArticleTopics,
+    topic: &str,
+    a: &StoredLaw,
+    b: &StoredLaw,
+) {
+    let on = |uri: &str, eid: &str| topics.of(uri, eid).iter().any(|t| t == topic);
+    al.matches
+        .retain(|m| on(a.uri(), &m.a.eid) || on(b.uri(), &m.b.eid));
+    al.unaligned_first.retain(|u| on(a.uri(), &u.clause.eid));
+    al.unaligned_other.retain(|u| on(b.uri(), &u.clause.eid));
 }

@@ -18,6 +18,7 @@
 
 pub mod akn;
 pub mod analyses;
+pub mod compare;
 pub mod manifest;
 pub mod opensearch;
 pub mod parquet;

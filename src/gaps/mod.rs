@@ -114,3 +114,34 @@ pub fn overrides_for(corpus: Option<&Path>) -> Result<Overrides, overrides::Over
         _ => Ok(Overrides::bundled(fw)),
     }
 }
+
+/// The framework topics of the articles of `laws`, for compare (an article's own topics and its
+/// parts' and points'): taken from `classified` where a law is in it (the server's analysis),
+/// classified here with `overrides` otherwise (a file given to `lexharmony compare`).
+pub fn article_topics(
+    laws: &[&StoredLaw],
+    classified: &TopicsByLaw,
+    overrides: &Overrides,
+) -> crate::compare::ArticleTopics {
+    let framework = Framework::bundled();
+    let mut out = crate::compare::ArticleTopics::new(framework.topics.iter().map(|t| t.id.clone()));
+    let classifier = Classifier::new(framework);
+    for law in laws {
+        let fresh;
+        let topics = match classified.get(law.uri()) {
+            Some(t) => t,
+            None => {
+                fresh = classifier.classify(law, Some(overrides));
+                &fresh
+            }
+        };
+        for article in crate::compare::text::articles(law) {
+            out.insert(
+                law.uri(),
+                &article.eid,
+                topics.topics_within(law, &article.eid),
+            );
+        }
+    }
+    out
+}

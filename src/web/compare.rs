@@ -26,12 +26,13 @@ use crate::search::Engine;
 pub const BUDGET: Duration = Duration::from_secs(4);
 
 /// The request: laws in order (repeated or comma-separated `laws`), a law to preselect, a clause
-/// to land on.
+/// to land on, a framework topic to keep.
 #[derive(Debug, Default)]
 struct Params {
     laws: Vec<String>,
     first: Option<String>,
     at: Option<String>,
+    topic: Option<String>,
 }
 
 fn parse(raw: Option<&str>) -> Result<Params, String> {
@@ -55,6 +56,7 @@ fn parse(raw: Option<&str>) -> Result<Params, String> {
             ),
             "first" if !value.trim().is_empty() => p.first = Some(value.trim().to_string()),
             "at" if !value.trim().is_empty() => p.at = Some(value.trim().to_string()),
+            "topic" if !value.trim().is_empty() => p.topic = Some(value.trim().to_string()),
             _ => {}
         }
     }
@@ -62,7 +64,12 @@ fn parse(raw: Option<&str>) -> Result<Params, String> {
 }
 
 /// Look the laws up and compare them.
-fn run(engine: &Engine, uris: &[String]) -> Result<Comparison, CompareError> {
+fn run(
+    engine: &Engine,
+    uris: &[String],
+    topic: Option<String>,
+    classified: &crate::gaps::TopicsByLaw,
+) -> Result<Comparison, CompareError> {
     if uris.len() > compare::MAX_LAWS {
         return Err(CompareError::TooMany(uris.len()));
     }
@@ -79,8 +86,12 @@ fn run(engine: &Engine, uris: &[String]) -> Result<Comparison, CompareError> {
     if laws.len() < 2 {
         return Err(CompareError::TooFew(laws.len()));
     }
+    // The server's gap analysis already classified every law; nothing is classified per request.
+    let topics = crate::gaps::article_topics(&laws, classified, &Default::default());
     let opts = CompareOptions {
         budget: BUDGET,
+        topic,
+        topics: Some(Arc::new(topics)),
         ..CompareOptions::default()
     };
     compare::compare(&laws, &opts)
@@ -105,6 +116,41 @@ async fn blocking<T: Send + 'static>(
         })
 }
 
+/// `GET /api/compare.csv?laws=A,B[,C][&topic=ID][&bom=1]`: the comparison as CSV, one row per
+/// aligned pair and per article without a counterpart (columns in docs/dataset.md).
+pub async fn csv(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let p = match parse(raw.as_deref()) {
+        Ok(p) => p,
+        Err(e) => return api::error(StatusCode::BAD_REQUEST, &e),
+    };
+    let bom = form_urlencoded::parse(raw.as_deref().unwrap_or("").as_bytes())
+        .any(|(k, v)| k == "bom" && matches!(&*v, "" | "1" | "true"));
+    let classified = Arc::clone(&state.gaps().topics);
+    let result = blocking(&state, move |engine| {
+        run(engine, &p.laws, p.topic, &classified).map(|c| {
+            let mut body = Vec::new();
+            crate::export::compare::write_comparison_csv(&c, bom, &mut body).map(|()| body)
+        })
+    })
+    .await;
+    match result {
+        Ok(Ok(Ok(body))) => super::export::attachment(
+            crate::export::Format::Csv.media_type(),
+            "lexharmony-compare.csv",
+            axum::body::Body::from(body),
+        ),
+        Ok(Ok(Err(e))) => {
+            eprintln!("error: compare csv: {e}");
+            api::error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the export failed on the server",
+            )
+        }
+        Ok(Err(e)) => api::error(StatusCode::BAD_REQUEST, &e.to_string()),
+        Err(e) => api::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
+    }
+}
+
 pub async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let p = match parse(raw.as_deref()) {
         Ok(p) => p,
@@ -119,7 +165,12 @@ pub async fn api(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Resp
             ),
         );
     }
-    match blocking(&state, move |engine| run(engine, &p.laws)).await {
+    let classified = Arc::clone(&state.gaps().topics);
+    match blocking(&state, move |engine| {
+        run(engine, &p.laws, p.topic, &classified)
+    })
+    .await
+    {
         Ok(Ok(c)) => Json(c).into_response(),
         Ok(Err(e)) => api::error(StatusCode::BAD_REQUEST, &e.to_string()),
         Err(e) => api::error(StatusCode::INTERNAL_SERVER_ERROR, &e),
@@ -157,6 +208,7 @@ struct ResultView {
     rows: Vec<Row>,
     notes: Vec<String>,
     json_href: String,
+    csv_href: String,
     aligned: usize,
 }
 
@@ -451,11 +503,16 @@ fn result_view(engine: &Engine, c: &Comparison) -> ResultView {
             .collect::<Vec<_>>()
             .join(","),
     );
+    if let Some(t) = &c.topic {
+        ser.append_pair("topic", t);
+    }
+    let query = ser.finish();
     ResultView {
         columns,
         rows: merged,
         notes: c.notes.clone(),
-        json_href: format!("/api/compare?{}", ser.finish()),
+        json_href: format!("/api/compare?{query}"),
+        csv_href: format!("/api/compare.csv?{query}"),
         aligned: c.pairs.iter().map(|p| p.alignment.matches.len()).sum(),
     }
 }
@@ -619,9 +676,13 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             .into_response();
         }
     }
-    let result = blocking(&state, move |engine| match run(engine, &uris) {
-        Ok(c) => Ok(result_view(engine, &c)),
-        Err(e) => Err((e, form_view(engine, &uris, None, &at))),
+    let classified = Arc::clone(&state.gaps().topics);
+    let topic = p.topic;
+    let result = blocking(&state, move |engine| {
+        match run(engine, &uris, topic, &classified) {
+            Ok(c) => Ok(result_view(engine, &c)),
+            Err(e) => Err((e, form_view(engine, &uris, None, &at))),
+        }
     })
     .await;
     match result {

@@ -79,7 +79,7 @@ fn parse_format(name: &str) -> Result<Format, Response> {
         .map_err(|e| api::error(StatusCode::NOT_FOUND, &e))
 }
 
-fn attachment(content_type: &str, file_name: &str, body: Body) -> Response {
+pub(super) fn attachment(content_type: &str, file_name: &str, body: Body) -> Response {
     let disposition = format!("attachment; filename=\"{file_name}\"");
     let mut resp = body.into_response();
     let headers = resp.headers_mut();

@@ -149,6 +149,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/search", get(api::search))
         .route("/compare", get(compare::page))
         .route("/api/compare", get(compare::api))
+        .route("/api/compare.csv", get(compare::csv))
         .route("/api/search.csv", get(export::search_csv))
         .route("/export", get(export::page))
         .route("/api/export/{format}", get(export::download))
