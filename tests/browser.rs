@@ -3,7 +3,8 @@
 //! the bundled corpus. Each test is a journey a user makes: search in Russian and see the
 //! highlighted words, open a result and land on its clause, compare two laws through the form,
 //! follow a gap-matrix cell to its evidence and on to the clause, download an export. A screenshot
-//! of each page goes to `tests/output/browser/`.
+//! of each page goes to `tests/output/browser/`, and every page's text is checked for WCAG AA
+//! contrast against its rendered background.
 //!
 //! Never downloads a browser or a driver (DESIGN.md pitfall 12): it uses `chromium` and
 //! `chromedriver` from the PATH (or `LEXHARMONY_CHROMIUM` / `LEXHARMONY_CHROMEDRIVER`). Without
@@ -274,6 +275,82 @@ impl Browser {
         Ok(())
     }
 
+    /// Text whose contrast with its background is below WCAG 2 AA (4.5:1, or 3:1 for large
+    /// text), as "tag.class 'text' ratio", at most 10. Colours are the computed ones; a
+    /// background is composited from the element's ancestors over white.
+    async fn contrast_problems(&self) -> Result<Vec<String>> {
+        let found = self
+            .client
+            .execute(
+                r#"
+                function rgba(s) {
+                  var m = (s.match(/[\d.]+/g) || [0, 0, 0, 0]).map(Number);
+                  return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1];
+                }
+                function over(top, under) {
+                  var a = top[3];
+                  return [0, 1, 2].map(function (i) { return top[i] * a + under[i] * (1 - a); }).concat([1]);
+                }
+                function lum(c) {
+                  var v = [0, 1, 2].map(function (i) {
+                    var x = c[i] / 255;
+                    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4);
+                  });
+                  return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+                }
+                function background(el) {
+                  var chain = [];
+                  for (var e = el; e && e.nodeType === 1; e = e.parentElement) {
+                    chain.push(rgba(getComputedStyle(e).backgroundColor));
+                  }
+                  var bg = [255, 255, 255, 1];
+                  for (var i = chain.length - 1; i >= 0; i--) { bg = over(chain[i], bg); }
+                  return bg;
+                }
+                var out = [];
+                var all = document.body.querySelectorAll('*');
+                for (var i = 0; i < all.length && out.length < 10; i++) {
+                  var el = all[i];
+                  var own = Array.prototype.some.call(el.childNodes, function (n) {
+                    return n.nodeType === 3 && n.textContent.trim().length > 0;
+                  });
+                  if (!own) continue;
+                  var st = getComputedStyle(el);
+                  var r = el.getBoundingClientRect();
+                  if (st.visibility === 'hidden' || st.display === 'none' || r.width <= 1 || r.height <= 1) continue;
+                  var bg = background(el);
+                  var fg = over(rgba(st.color), bg);
+                  var l1 = lum(fg), l2 = lum(bg);
+                  var ratio = (Math.max(l1, l2) + 0.05) / (Math.min(l1, l2) + 0.05);
+                  var size = parseFloat(st.fontSize), bold = parseInt(st.fontWeight, 10) >= 700;
+                  var need = (size >= 24 || (bold && size >= 18.66)) ? 3 : 4.5;
+                  if (ratio < need) {
+                    out.push(el.tagName.toLowerCase() + '.' + el.className + ' "' +
+                      el.textContent.trim().slice(0, 30) + '" ' + ratio.toFixed(2) + ' < ' + need);
+                  }
+                }
+                return out;
+                "#,
+                vec![],
+            )
+            .await?;
+        Ok(found
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// The page's text is readable: no contrast below WCAG AA.
+    async fn readable(&self, page: &str) -> Result<()> {
+        let problems = self.contrast_problems().await?;
+        ensure!(problems.is_empty(), "{page}: low contrast: {problems:#?}");
+        Ok(())
+    }
+
     /// The page shows the clause its URL's fragment names: the element exists, is the CSS
     /// `:target`, and was scrolled into the viewport.
     async fn landed_on_fragment(&self) -> Result<String> {
@@ -340,6 +417,7 @@ async fn a_russian_search_highlights_inflected_forms_and_a_result_opens_at_its_c
             "only the exact form is highlighted, no other inflection: {words:?}"
         );
         b.screenshot("search-ru").await?;
+        b.readable("search-ru").await?;
 
         // The first result's heading links to the clause in its law.
         let link = b.find("ol.hits li.hit h3 a").await?;
@@ -352,6 +430,7 @@ async fn a_russian_search_highlights_inflected_forms_and_a_result_opens_at_its_c
             "the result {href} opened {url}, not its clause"
         );
         b.screenshot("law-at-clause").await?;
+        b.readable("law-at-clause").await?;
 
         // Keyboard: "/" puts the cursor in the search box (our optional script).
         b.find("body").await?.send_keys("/").await?;
@@ -418,6 +497,20 @@ async fn the_compare_form_shows_aligned_rows_with_marked_differences() {
             "a deletion without its visible marks: {del_text:?}"
         );
         b.screenshot("compare").await?;
+        b.readable("compare").await?;
+        // The contrast check can fail: light grey text on white is caught.
+        b.client
+            .execute(
+                "var p = document.createElement('p'); p.style.color = '#bbb';
+                 p.textContent = 'faint line'; document.querySelector('main').appendChild(p);",
+                vec![],
+            )
+            .await?;
+        let caught = b.contrast_problems().await?;
+        ensure!(
+            caught.iter().any(|p| p.contains("faint line")),
+            "the contrast check missed #bbb on white: {caught:?}"
+        );
         Ok(())
     }
     .await;
@@ -433,6 +526,7 @@ async fn a_gap_matrix_cell_leads_to_its_evidence_and_on_to_the_clause() {
         b.goto("/gaps").await?;
         b.find("table.gaps").await?;
         b.screenshot("gaps").await?;
+        b.readable("gaps").await?;
         // Missing data looks different from absence, in words too.
         let legend = b.find("ul.gap-legend").await?.text().await?;
         for word in ["covered", "not found", "no text"] {
@@ -454,6 +548,7 @@ async fn a_gap_matrix_cell_leads_to_its_evidence_and_on_to_the_clause() {
         let status = b.find("p.cell-status").await?.text().await?;
         ensure!(status.contains("covered"), "cell status: {status}");
         b.screenshot("gaps-cell").await?;
+        b.readable("gaps-cell").await?;
         evidence[0].click().await?;
         b.wait_for_path("/law/").await?;
         b.landed_on_fragment().await?;
@@ -498,6 +593,7 @@ async fn an_export_downloads_from_its_page_and_matches_its_manifest() {
     let journey = async {
         b.goto("/export").await?;
         b.screenshot("export").await?;
+        b.readable("export").await?;
         b.find("a[href=\"/api/export/csv\"][download]")
             .await?
             .click()
