@@ -669,7 +669,7 @@ fn push_article(plain: &mut String, md: &mut String, num: &str, seq: usize) {
             }
         }
     }
-    if seq % 3 == 0 {
+    if seq.is_multiple_of(3) {
         let _ = write!(
             body,
             "      Сноска. Статья {num} с изменением, внесенным условным актом от 01.02.2003 № {seq}-T \

@@ -108,7 +108,7 @@ pub fn decode(path: &Path, bytes: &[u8]) -> Result<(String, TextEncoding), Inges
 /// Decode UTF-16 code units (without the BOM). Errors carry the byte offset (relative to `bytes`)
 /// and what is wrong there.
 fn decode_utf16(bytes: &[u8], big_endian: bool) -> Result<String, (usize, &'static str)> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err((bytes.len() - 1, "odd number of bytes, a lone trailing byte"));
     }
     let units = bytes.chunks_exact(2).map(|pair| {

@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -59,14 +59,42 @@ pub fn register(index: &tantivy::Index) {
 /// Normalise one word the way the index does: NFC, lowercase, no stress marks, ё -> е.
 pub fn normalise_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for ch in word.nfc() {
-        match ch {
-            '\u{0301}' | '\u{00AD}' => {}
-            'ё' | 'Ё' => out.push('е'),
-            c => out.extend(c.to_lowercase()),
+    normalise_into(word, &mut out);
+    out
+}
+
+/// [`normalise_word`] appending to `out` (so a caller can reuse one buffer).
+///
+/// Text made only of characters below U+0300 (Latin, no combining marks) or of basic Cyrillic
+/// (U+0400 to U+04FF) is already NFC, so `nfc()` runs only on the rest; ASCII and Russian capitals
+/// are lowercased directly, other characters by `char::to_lowercase`.
+pub fn normalise_into(word: &str, out: &mut String) {
+    let plain = word
+        .chars()
+        .all(|c| (c as u32) < 0x300 || ('\u{400}'..='\u{4FF}').contains(&c));
+    if plain {
+        for c in word.chars() {
+            push_lower(c, out);
+        }
+    } else {
+        for c in word.nfc() {
+            push_lower(c, out);
         }
     }
-    out
+}
+
+#[inline]
+fn push_lower(c: char, out: &mut String) {
+    match c {
+        '\u{0301}' | '\u{00AD}' => {}
+        'ё' | 'Ё' => out.push('е'),
+        'a'..='z' | '0'..='9' | 'а'..='я' => out.push(c),
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        // А..Я -> а..я
+        '\u{410}'..='\u{42F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        c if c.is_ascii() => out.push(c),
+        c => out.extend(c.to_lowercase()),
+    }
 }
 
 /// Split `text` into (byte start, byte end) word spans, merging hyphenated numbers.
@@ -120,6 +148,45 @@ pub fn analyse(text: &str, reduction: Reduction) -> Vec<(String, usize, usize)> 
         .collect()
 }
 
+/// Analyse `text` once for several fields: the words are split and normalised once, then reduced
+/// per field. The tokens are those [`LawTokenizer`] gives for each reduction (same terms, offsets
+/// and positions), ready for `add_pre_tokenized_text`.
+pub fn pre_tokenize(text: &str, reductions: &[Reduction]) -> Vec<PreTokenizedString> {
+    let stemmers: Vec<Option<frostem::Stemmer>> = reductions
+        .iter()
+        .map(|r| match r {
+            Reduction::Stem(alg) => Some(frostem::Stemmer::new(*alg)),
+            _ => None,
+        })
+        .collect();
+    let mut out: Vec<PreTokenizedString> = reductions
+        .iter()
+        .map(|_| PreTokenizedString {
+            text: text.to_string(),
+            tokens: Vec::new(),
+        })
+        .collect();
+    let mut word = String::new();
+    for (a, b) in word_spans(text) {
+        word.clear();
+        normalise_into(&text[a..b], &mut word);
+        for ((reduction, stemmer), field) in reductions.iter().zip(&stemmers).zip(&mut out) {
+            let term = reduce(&word, *reduction, stemmer.as_ref());
+            if term.is_empty() || term.len() > MAX_TOKEN_BYTES {
+                continue;
+            }
+            field.tokens.push(Token {
+                offset_from: a,
+                offset_to: b,
+                position: field.tokens.len(),
+                text: term,
+                position_length: 1,
+            });
+        }
+    }
+    out
+}
+
 #[derive(Clone)]
 pub struct LawTokenizer {
     reduction: Reduction,
@@ -148,7 +215,11 @@ impl Tokenizer for LawTokenizer {
         let mut tokens = Vec::new();
         for (a, b) in word_spans(text) {
             let word = normalise_word(&text[a..b]);
-            let term = reduce(&word, self.reduction, self.stemmer.as_deref());
+            let term = match self.reduction {
+                // The normalised word is the term: no copy.
+                Reduction::None => word,
+                r => reduce(&word, r, self.stemmer.as_deref()),
+            };
             if term.is_empty() || term.len() > MAX_TOKEN_BYTES {
                 continue;
             }
@@ -214,6 +285,56 @@ mod tests {
             terms("кибер-безопасность", Reduction::None),
             ["кибер", "безопасность"]
         );
+    }
+
+    #[test]
+    fn pre_tokenized_equals_tokenizer() {
+        let text = "Статья 7-1. Персональные данные ЁЛКИ зна\u{301}чение, 187-ФЗ и сям'я; \
+                    телекоммуникационных "
+            .repeat(3)
+            + &"я".repeat(200);
+        let reductions = [
+            Reduction::None,
+            Reduction::Stem(frostem::Algorithm::Russian),
+            Reduction::Prefix(PREFIX_CHARS),
+        ];
+        let pre = pre_tokenize(&text, &reductions);
+        for (r, p) in reductions.iter().zip(&pre) {
+            let mut tokenizer = LawTokenizer::new(*r);
+            let mut stream = tokenizer.token_stream(&text);
+            let mut expected = Vec::new();
+            while stream.advance() {
+                expected.push(stream.token().clone());
+            }
+            assert_eq!(p.tokens, expected, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn fast_normalisation_matches_nfc() {
+        for w in [
+            "ЗАКОН",
+            "Ёлка",
+            "ЀЍЎЏ",
+            "Ѣѣ Ѳ Ӏ Ӂ Ґ",
+            "Straße",
+            "İstanbul",
+            "Ա Բ",
+            "е\u{308}",
+            "и\u{306}",
+            "soft\u{AD}hyphen",
+            "Ǆ ǅ",
+        ] {
+            let mut slow = String::new();
+            for ch in w.nfc() {
+                match ch {
+                    '\u{0301}' | '\u{00AD}' => {}
+                    'ё' | 'Ё' => slow.push('е'),
+                    c => slow.extend(c.to_lowercase()),
+                }
+            }
+            assert_eq!(normalise_word(w), slow, "{w}");
+        }
     }
 
     #[test]
