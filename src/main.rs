@@ -616,7 +616,7 @@ fn print_results(results: &search::SearchResults) {
         .map(|(s, &n)| {
             format!(
                 "{s}: {n}{}",
-                if n >= results.count_limit { "+" } else { "" }
+                if n == results.count_limit { "+" } else { "" }
             )
         })
         .collect();

@@ -33,8 +33,8 @@ use query::{DateField, FilterField, Query, TextField};
 pub const MAX_LIMIT: usize = 100;
 /// Offsets above this are refused (deep paging has no use here and costs memory).
 pub const MAX_OFFSET: usize = 10_000;
-/// Matches are counted exactly up to this many per state; a state with more shows this number
-/// and the total is then a lower bound ([`SearchResults::total_exact`] is false).
+/// Where counting may stop, per state: a state with more matches shows this number and the
+/// total is then a lower bound ([`SearchResults::total_exact`] is false).
 pub const COUNT_LIMIT: usize = 10_000;
 /// Scores are compared at this precision; equal scores tie and go by rank, law and document order.
 const SCORE_QUANTUM: f32 = 10_000.0;
@@ -108,13 +108,15 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
     /// Matching clauses: the sum of `by_state` over the states searched. Exact when `total_exact`;
-    /// otherwise a lower bound (at least one of those states has more than `count_limit`).
+    /// otherwise a lower bound (counting stopped at `count_limit` in one of those states).
     pub total: usize,
     /// Whether `total` is the exact number of matching clauses.
     pub total_exact: bool,
     /// Matching clauses per state, for grouping and filters (the `states` filter left out, so the
-    /// counts show what the other states have too). Each count is exact below `count_limit`; a
-    /// state showing `count_limit` has at least that many (counting stopped there).
+    /// counts show what the other states have too). A count is exact unless it equals
+    /// `count_limit`: counting may have stopped there (it does for a union of words, whose top
+    /// hits are found without visiting every match), so such a state has at least that many.
+    /// Other queries visit every match and count them all exactly.
     pub by_state: BTreeMap<String, usize>,
     /// Where per-state counting stops ([`COUNT_LIMIT`]).
     pub count_limit: usize,

@@ -412,7 +412,7 @@ fn results_view(p: &params::Params, r: &SearchResults) -> ResultsView {
             code: code.clone(),
             name: links::state_name(code),
             count,
-            capped: count >= r.count_limit,
+            capped: count == r.count_limit,
             href: links::search(&p.q, std::slice::from_ref(code), &p.laws, 0),
             active: p.states.len() == 1 && p.states[0] == *code,
         })
