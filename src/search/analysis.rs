@@ -13,7 +13,7 @@
 
 use std::sync::Arc;
 
-use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use unicode_normalization::UnicodeNormalization;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -148,45 +148,6 @@ pub fn analyse(text: &str, reduction: Reduction) -> Vec<(String, usize, usize)> 
         .collect()
 }
 
-/// Analyse `text` once for several fields: the words are split and normalised once, then reduced
-/// per field. The tokens are those [`LawTokenizer`] gives for each reduction (same terms, offsets
-/// and positions), ready for `add_pre_tokenized_text`.
-pub fn pre_tokenize(text: &str, reductions: &[Reduction]) -> Vec<PreTokenizedString> {
-    let stemmers: Vec<Option<frostem::Stemmer>> = reductions
-        .iter()
-        .map(|r| match r {
-            Reduction::Stem(alg) => Some(frostem::Stemmer::new(*alg)),
-            _ => None,
-        })
-        .collect();
-    let mut out: Vec<PreTokenizedString> = reductions
-        .iter()
-        .map(|_| PreTokenizedString {
-            text: text.to_string(),
-            tokens: Vec::new(),
-        })
-        .collect();
-    let mut word = String::new();
-    for (a, b) in word_spans(text) {
-        word.clear();
-        normalise_into(&text[a..b], &mut word);
-        for ((reduction, stemmer), field) in reductions.iter().zip(&stemmers).zip(&mut out) {
-            let term = reduce(&word, *reduction, stemmer.as_ref());
-            if term.is_empty() || term.len() > MAX_TOKEN_BYTES {
-                continue;
-            }
-            field.tokens.push(Token {
-                offset_from: a,
-                offset_to: b,
-                position: field.tokens.len(),
-                text: term,
-                position_length: 1,
-            });
-        }
-    }
-    out
-}
-
 #[derive(Clone)]
 pub struct LawTokenizer {
     reduction: Reduction,
@@ -285,29 +246,6 @@ mod tests {
             terms("кибер-безопасность", Reduction::None),
             ["кибер", "безопасность"]
         );
-    }
-
-    #[test]
-    fn pre_tokenized_equals_tokenizer() {
-        let text = "Статья 7-1. Персональные данные ЁЛКИ зна\u{301}чение, 187-ФЗ и сям'я; \
-                    телекоммуникационных "
-            .repeat(3)
-            + &"я".repeat(200);
-        let reductions = [
-            Reduction::None,
-            Reduction::Stem(frostem::Algorithm::Russian),
-            Reduction::Prefix(PREFIX_CHARS),
-        ];
-        let pre = pre_tokenize(&text, &reductions);
-        for (r, p) in reductions.iter().zip(&pre) {
-            let mut tokenizer = LawTokenizer::new(*r);
-            let mut stream = tokenizer.token_stream(&text);
-            let mut expected = Vec::new();
-            while stream.advance() {
-                expected.push(stream.token().clone());
-            }
-            assert_eq!(p.tokens, expected, "{r:?}");
-        }
     }
 
     #[test]

@@ -18,7 +18,7 @@ use tantivy::{DateTime, Index, TantivyDocument};
 
 use crate::library::{Library, StoredLaw};
 use crate::model::permalink;
-use crate::search::analysis::{self, Reduction};
+use crate::search::analysis;
 use crate::search::SearchError;
 
 /// The fields of a clause document.
@@ -286,36 +286,14 @@ fn clause_document(
         order,
     );
     // Heading and text are separate fields so a phrase never runs from one into the other.
-    // Each text is analysed once for its two fields (the same tokens as the fields' analyzers).
     let heading = clause.heading.as_deref().unwrap_or("");
-    let (lang_field, lang_reduction) = language_field_and_reduction(f, lang);
-    let mut text = analysis::pre_tokenize(&clause.text, &[Reduction::None, lang_reduction]);
-    let stemmed = text.pop().expect("two analyses");
-    let exact = text.pop().expect("two analyses");
-    doc.add_pre_tokenized_text(f.text_exact, exact);
-    doc.add_pre_tokenized_text(lang_field, stemmed);
+    doc.add_text(f.text_exact, &clause.text);
+    doc.add_text(language_field(f, lang), &clause.text);
     // The label and number belong to the heading: "Статья 7-1 ..." is found by "7-1".
     let titled = format!("{} {} {heading}", clause.label, clause.num);
-    let mut heading = analysis::pre_tokenize(
-        &titled,
-        &[Reduction::None, Reduction::Prefix(analysis::PREFIX_CHARS)],
-    );
-    let prefix = heading.pop().expect("two analyses");
-    let exact = heading.pop().expect("two analyses");
-    doc.add_pre_tokenized_text(f.heading_exact, exact);
-    doc.add_pre_tokenized_text(f.heading_prefix, prefix);
+    doc.add_text(f.heading_exact, &titled);
+    doc.add_text(f.heading_prefix, &titled);
     doc
-}
-
-/// [`language_field`] with the reduction of its analyzer.
-fn language_field_and_reduction(fields: &Fields, lang: &str) -> (Field, Reduction) {
-    let reduction = match lang {
-        "rus" => Reduction::Stem(frostem::Algorithm::Russian),
-        "eng" => Reduction::Stem(frostem::Algorithm::English),
-        "hye" => Reduction::Stem(frostem::Algorithm::Armenian),
-        _ => Reduction::Prefix(analysis::PREFIX_CHARS),
-    };
-    (language_field(fields, lang), reduction)
 }
 
 /// The document of a law without clauses: its titles, so a search finds that the law exists.
