@@ -683,11 +683,17 @@ fn compare_command(
 }
 
 fn print_results(results: &search::SearchResults) {
-    println!("{} clauses match", results.total);
+    let at_least = if results.total_exact { "" } else { "at least " };
+    println!("{at_least}{} clauses match", results.total);
     let per_state: Vec<String> = results
         .by_state
         .iter()
-        .map(|(s, n)| format!("{s}: {n}"))
+        .map(|(s, &n)| {
+            format!(
+                "{s}: {n}{}",
+                if n == results.count_limit { "+" } else { "" }
+            )
+        })
         .collect();
     if !per_state.is_empty() {
         println!("by state: {}", per_state.join(", "));

@@ -304,3 +304,116 @@ fn killed_ingest_leaves_the_previous_index_serving() {
     assert_eq!(got, expected);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Counting stops at the limit for a union of words and says so; other queries count exactly; the
+/// pruned and the visited paths rank the same way (score, then rank, law, document order).
+#[test]
+fn counts_stop_at_the_limit_only_where_they_say_so() {
+    use lexharmony::model::{expression_uri, work_uri, Clause, ClauseKind, LawMeta, Status};
+    let n = search::COUNT_LIMIT + 500;
+    let mut laws = Vec::new();
+    for (state, count) in [("kz", n), ("ru", 300)] {
+        let uri = expression_uri(&work_uri(state, "law", "2020-01-01", "1"), "rus", None);
+        let clauses = (0..count)
+            .map(|i| Clause {
+                eid: format!("art_{i}"),
+                kind: ClauseKind::Article,
+                num: i.to_string(),
+                label: "Статья".into(),
+                heading: None,
+                // Every clause has "оператор"; one in three "данных" too; lengths vary the scores.
+                text: format!(
+                    "оператор {} {}",
+                    if i % 3 == 0 {
+                        "данных"
+                    } else {
+                        "сведений"
+                    },
+                    "слово ".repeat(i % 7)
+                ),
+                status: Status::InForce,
+                line_start: i + 1,
+                line_end: i + 1,
+                parent: None,
+                own_lines: vec![(i + 1, i + 1)],
+            })
+            .collect();
+        laws.push(lexharmony::library::StoredLaw {
+            law: LawMeta {
+                country: Some(state.into()),
+                doc_type: Some("law".into()),
+                number: Some("1".into()),
+                title: Some(format!("Закон {state}")),
+                lang: Some("rus".into()),
+                uri: Some(uri),
+                ..LawMeta::default()
+            },
+            clauses,
+            blocks: Vec::new(),
+            diagnostics: Vec::new(),
+        });
+    }
+    let lib = Library {
+        laws,
+        bad: Vec::new(),
+    };
+    let dir = temp_dir("limit");
+    search::index::build(&dir, &lib, &mut |_, _| {}).expect("index builds");
+    let e = Engine::open(&dir).expect("index opens");
+
+    let word = search(&e, "оператор", 10);
+    assert!(!word.total_exact);
+    assert_eq!(word.by_state["kz"], search::COUNT_LIMIT);
+    assert_eq!(word.by_state["ru"], 300);
+    assert_eq!(word.total, search::COUNT_LIMIT + 300);
+
+    // Two words: every match visited, every count exact.
+    let two = search(&e, "оператор данных", 10);
+    assert!(two.total_exact);
+    assert_eq!(two.by_state["kz"], n.div_ceil(3));
+    assert_eq!(two.by_state["ru"], 100);
+    assert_eq!(two.total, n.div_ceil(3) + 100);
+
+    // The states filter: the total is the asked state's count; by_state shows both.
+    let ru = e
+        .search(&SearchRequest {
+            q: "оператор".into(),
+            states: vec!["RU".into()],
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(ru.total_exact && ru.total == 300);
+    assert!(ru.hits.iter().all(|h| h.state == "ru"));
+    assert_eq!(ru.by_state.len(), 2);
+
+    // The pruned path (a word) and the visited one (the word twice, AND) rank alike: same order
+    // of scores, ties by law and document order, across pages.
+    let pages = |q: &str| -> Vec<(String, f32)> {
+        (0..3)
+            .flat_map(|p| {
+                e.search(&SearchRequest {
+                    q: q.into(),
+                    limit: 10,
+                    offset: p * 10,
+                    ..Default::default()
+                })
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|h| (h.permalink, h.score))
+            })
+            .collect()
+    };
+    let pruned = pages("данных");
+    let visited = pages("данных AND данных");
+    assert_eq!(pruned.len(), 30);
+    assert_eq!(
+        pruned.iter().map(|h| &h.0).collect::<Vec<_>>(),
+        visited.iter().map(|h| &h.0).collect::<Vec<_>>()
+    );
+    for w in pruned.windows(2) {
+        assert!(w[0].1 >= w[1].1, "scores descend: {w:?}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -59,14 +59,42 @@ pub fn register(index: &tantivy::Index) {
 /// Normalise one word the way the index does: NFC, lowercase, no stress marks, ё -> е.
 pub fn normalise_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for ch in word.nfc() {
-        match ch {
-            '\u{0301}' | '\u{00AD}' => {}
-            'ё' | 'Ё' => out.push('е'),
-            c => out.extend(c.to_lowercase()),
+    normalise_into(word, &mut out);
+    out
+}
+
+/// [`normalise_word`] appending to `out` (so a caller can reuse one buffer).
+///
+/// Text made only of characters below U+0300 (Latin, no combining marks) or of basic Cyrillic
+/// (U+0400 to U+04FF) is already NFC, so `nfc()` runs only on the rest; ASCII and Russian capitals
+/// are lowercased directly, other characters by `char::to_lowercase`.
+pub fn normalise_into(word: &str, out: &mut String) {
+    let plain = word
+        .chars()
+        .all(|c| (c as u32) < 0x300 || ('\u{400}'..='\u{4FF}').contains(&c));
+    if plain {
+        for c in word.chars() {
+            push_lower(c, out);
+        }
+    } else {
+        for c in word.nfc() {
+            push_lower(c, out);
         }
     }
-    out
+}
+
+#[inline]
+fn push_lower(c: char, out: &mut String) {
+    match c {
+        '\u{0301}' | '\u{00AD}' => {}
+        'ё' | 'Ё' => out.push('е'),
+        'a'..='z' | '0'..='9' | 'а'..='я' => out.push(c),
+        'A'..='Z' => out.push(c.to_ascii_lowercase()),
+        // А..Я -> а..я
+        '\u{410}'..='\u{42F}' => out.push(char::from_u32(c as u32 + 0x20).unwrap_or(c)),
+        c if c.is_ascii() => out.push(c),
+        c => out.extend(c.to_lowercase()),
+    }
 }
 
 /// Split `text` into (byte start, byte end) word spans, merging hyphenated numbers.
@@ -148,7 +176,11 @@ impl Tokenizer for LawTokenizer {
         let mut tokens = Vec::new();
         for (a, b) in word_spans(text) {
             let word = normalise_word(&text[a..b]);
-            let term = reduce(&word, self.reduction, self.stemmer.as_deref());
+            let term = match self.reduction {
+                // The normalised word is the term: no copy.
+                Reduction::None => word,
+                r => reduce(&word, r, self.stemmer.as_deref()),
+            };
             if term.is_empty() || term.len() > MAX_TOKEN_BYTES {
                 continue;
             }
@@ -214,6 +246,33 @@ mod tests {
             terms("кибер-безопасность", Reduction::None),
             ["кибер", "безопасность"]
         );
+    }
+
+    #[test]
+    fn fast_normalisation_matches_nfc() {
+        for w in [
+            "ЗАКОН",
+            "Ёлка",
+            "ЀЍЎЏ",
+            "Ѣѣ Ѳ Ӏ Ӂ Ґ",
+            "Straße",
+            "İstanbul",
+            "Ա Բ",
+            "е\u{308}",
+            "и\u{306}",
+            "soft\u{AD}hyphen",
+            "Ǆ ǅ",
+        ] {
+            let mut slow = String::new();
+            for ch in w.nfc() {
+                match ch {
+                    '\u{0301}' | '\u{00AD}' => {}
+                    'ё' | 'Ё' => slow.push('е'),
+                    c => slow.extend(c.to_lowercase()),
+                }
+            }
+            assert_eq!(normalise_word(w), slow, "{w}");
+        }
     }
 
     #[test]

@@ -8,19 +8,20 @@ pub mod index;
 pub mod query;
 pub mod snippet;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
-use tantivy::collector::Count;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, QueryClone,
+    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query as TQuery,
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
-    DateTime, DocAddress, Index, IndexReader, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DateTime, DocAddress, DocSet, Index, IndexReader, ReloadPolicy, Score, Searcher,
+    TantivyDocument, Term, TERMINATED,
 };
 
 use crate::library::StoredLaw;
@@ -32,6 +33,11 @@ use query::{DateField, FilterField, Query, TextField};
 pub const MAX_LIMIT: usize = 100;
 /// Offsets above this are refused (deep paging has no use here and costs memory).
 pub const MAX_OFFSET: usize = 10_000;
+/// Where counting may stop, per state: a state with more matches shows this number and the
+/// total is then a lower bound ([`SearchResults::total_exact`] is false).
+pub const COUNT_LIMIT: usize = 10_000;
+/// Scores are compared at this precision; equal scores tie and go by rank, law and document order.
+const SCORE_QUANTUM: f32 = 10_000.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -101,10 +107,19 @@ pub struct SearchHit {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct SearchResults {
+    /// Matching clauses: the sum of `by_state` over the states searched. Exact when `total_exact`;
+    /// otherwise a lower bound (counting stopped at `count_limit` in one of those states).
     pub total: usize,
+    /// Whether `total` is the exact number of matching clauses.
+    pub total_exact: bool,
     /// Matching clauses per state, for grouping and filters (the `states` filter left out, so the
-    /// counts show what the other states have too).
+    /// counts show what the other states have too). A count is exact unless it equals
+    /// `count_limit`: counting may have stopped there (it does for a union of words, whose top
+    /// hits are found without visiting every match), so such a state has at least that many.
+    /// Other queries visit every match and count them all exactly.
     pub by_state: BTreeMap<String, usize>,
+    /// Where per-state counting stops ([`COUNT_LIMIT`]).
+    pub count_limit: usize,
     pub hits: Vec<SearchHit>,
 }
 
@@ -115,7 +130,19 @@ pub struct Engine {
     fields: Fields,
     laws: Vec<StoredLaw>,
     by_uri: HashMap<String, usize>,
+    /// Every state of the laws, sorted.
+    states: Vec<String>,
     dir: PathBuf,
+}
+
+/// A hit's rank: quantized score (higher first), then index order (lower first: rank, law, document
+/// order). Unique per document, so the order of hits never depends on the order of evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct RankKey {
+    score: i64,
+    order: Reverse<u64>,
+    segment: Reverse<u32>,
+    doc: Reverse<u32>,
 }
 
 impl Engine {
@@ -131,12 +158,14 @@ impl Engine {
             .enumerate()
             .map(|(i, l)| (l.uri().to_string(), i))
             .collect();
+        let states: BTreeSet<String> = laws.iter().map(|l| l.state().to_string()).collect();
         Ok(Engine {
             index,
             reader,
             fields,
             laws,
             by_uri,
+            states: states.into_iter().collect(),
             dir: dir.to_path_buf(),
         })
     }
@@ -172,53 +201,179 @@ impl Engine {
             });
         }
         let limit = req.limit.min(MAX_LIMIT);
-        let mut must: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, self.build(&parsed))];
-        if let Some(q) = self.any_of(self.fields.law, &req.laws) {
-            must.push((Occur::Must, q));
+        let k = req.offset + limit;
+        // The query alone (not wrapped) when nothing filters it, so that a union of words reaches
+        // tantivy's block-max WAND as is. The states filter is applied while collecting (by the
+        // `state` fast field), since the per-state counts leave it out anyway.
+        let mut q: Box<dyn TQuery> = self.build(&parsed);
+        let law_filter = self.any_of(self.fields.law, &req.laws);
+        let prunable = law_filter.is_none() && is_term_union(&parsed);
+        if let Some(l) = law_filter {
+            q = Box::new(BooleanQuery::new(vec![(Occur::Must, q), (Occur::Must, l)]));
         }
-        // Per-state counts ignore the state filter, so they can offer the other states.
-        let unfiltered = BooleanQuery::new(must.iter().map(|(o, q)| (*o, q.box_clone())).collect());
-        if let Some(q) = self.any_of(self.fields.state, &req.states) {
-            must.push((Occur::Must, q));
-        }
-        let full = BooleanQuery::new(must);
+        let asked: BTreeSet<String> = req
+            .states
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| filter_value(self.fields.state, &self.fields, s))
+            .collect();
+        let wanted: Vec<bool> = self
+            .states
+            .iter()
+            .map(|s| asked.is_empty() || asked.contains(s))
+            .collect();
         let searcher = self.reader.searcher();
-        let order_field = "order";
-        let collector = tantivy::collector::TopDocs::with_limit(limit)
-            .and_offset(req.offset)
-            .tweak_score(move |segment: &tantivy::SegmentReader| {
-                let order = segment
-                    .fast_fields()
-                    .u64(order_field)
-                    .map(|c| c.first_or_default_col(0));
-                move |doc: tantivy::DocId, score: tantivy::Score| {
-                    let o = order.as_ref().map(|c| c.get_val(doc)).unwrap_or(u64::MAX);
-                    // Scores equal to 1e-4 tie; ties go by rank, law and document order.
-                    ((score * 10_000.0).round() as i64, std::cmp::Reverse(o))
-                }
-            });
-        let (top, total) = searcher.search(&full, &(collector, Count))?;
-        let by_state = self.count_by_state(&searcher, &unfiltered)?;
+        let (top, counts) = if prunable {
+            // Few postings of a union of words reach the top k: block-max WAND skips the rest,
+            // and the counts are taken apart, each stopping at the limit.
+            let top = self.top_pruned(&searcher, q.as_ref(), k, &wanted)?;
+            let matching = self.match_query(&parsed);
+            (top, self.count_by_state(&searcher, matching.as_ref())?)
+        } else {
+            // Every match is visited anyway: count them in the same pass, exactly.
+            self.scan(&searcher, q.as_ref(), k, &wanted)?
+        };
+        let by_state: BTreeMap<String, usize> = self
+            .states
+            .iter()
+            .zip(&counts)
+            .filter(|(_, &n)| n > 0)
+            .map(|(s, &n)| (s.clone(), n))
+            .collect();
+        // The filtered total is the sum of the counts of the states asked for.
+        let counted = counts
+            .iter()
+            .zip(&wanted)
+            .filter(|(_, &w)| w)
+            .map(|(&n, _)| n);
+        let total = counted.clone().sum();
+        let total_exact = counted.clone().all(|n| n < COUNT_LIMIT) || !prunable;
         let highlight = snippet::Highlight::from_query(&parsed);
-        let mut hits = Vec::with_capacity(top.len());
-        for ((score, _), addr) in top {
-            hits.push(self.hit(&searcher, addr, score as f32 / 10_000.0, &highlight)?);
+        let mut hits = Vec::with_capacity(limit);
+        for (key, addr) in top.into_iter().skip(req.offset) {
+            let score = key.score as f32 / SCORE_QUANTUM;
+            hits.push(self.hit(&searcher, addr, score, &highlight)?);
         }
         Ok(SearchResults {
             total,
+            total_exact,
             by_state,
+            count_limit: COUNT_LIMIT,
             hits,
         })
     }
 
+    /// A segment's `state` column as an index into `self.states` per document (`usize::MAX`: a
+    /// state the laws do not know).
+    fn state_of(
+        &self,
+        reader: &tantivy::SegmentReader,
+    ) -> Result<impl Fn(tantivy::DocId) -> usize, SearchError> {
+        let column = reader
+            .fast_fields()
+            .str("state")?
+            .ok_or_else(|| SearchError::Corrupt {
+                path: self.dir.clone(),
+                reason: "no state fast field".into(),
+            })?;
+        let mut index = Vec::with_capacity(column.num_terms());
+        let mut buf = String::new();
+        for ord in 0..column.num_terms() as u64 {
+            buf.clear();
+            column
+                .ord_to_str(ord, &mut buf)
+                .map_err(|e| SearchError::io(&self.dir, e))?;
+            index.push(self.states.binary_search(&buf).unwrap_or(usize::MAX));
+        }
+        let ords = column.ords().clone().first_or_default_col(u64::MAX);
+        Ok(move |doc| {
+            index
+                .get(ords.get_val(doc) as usize)
+                .copied()
+                .unwrap_or(usize::MAX)
+        })
+    }
+
+    /// The best `k` matches of the states wanted, best first (see [`RankKey`]), by tantivy's
+    /// pruning loop: the threshold handed back lets block-max WAND skip the postings that cannot
+    /// reach the top `k` (a union of words at the top of the query).
+    fn top_pruned(
+        &self,
+        searcher: &Searcher,
+        q: &dyn TQuery,
+        k: usize,
+        wanted: &[bool],
+    ) -> Result<Vec<(RankKey, DocAddress)>, SearchError> {
+        let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut top = TopK::new(k);
+        let all = wanted.iter().all(|&w| w);
+        for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let order = order_column(reader)?;
+            let state = self.state_of(reader)?;
+            let alive = reader.alive_bitset();
+            let mut threshold = top.threshold();
+            weight.for_each_pruning(threshold, reader, &mut |doc, score| {
+                let keep = alive.is_none_or(|a| a.is_alive(doc))
+                    && (all || wanted.get(state(doc)).copied().unwrap_or(false));
+                if keep {
+                    top.push(score, order.get_val(doc), segment_ord as u32, doc);
+                    threshold = top.threshold();
+                }
+                threshold
+            })?;
+        }
+        Ok(top.into_sorted())
+    }
+
+    /// One pass over every match: the best `k` of the states wanted, and exact counts per state
+    /// (indexed as `self.states`).
+    fn scan(
+        &self,
+        searcher: &Searcher,
+        q: &dyn TQuery,
+        k: usize,
+        wanted: &[bool],
+    ) -> Result<(Ranked, Vec<usize>), SearchError> {
+        let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let mut top = TopK::new(k);
+        let mut counts = vec![0usize; self.states.len()];
+        for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let order = order_column(reader)?;
+            let state = self.state_of(reader)?;
+            let alive = reader.alive_bitset();
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            let mut threshold = top.threshold();
+            let mut doc = scorer.doc();
+            while doc != TERMINATED {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    let s = state(doc);
+                    if let Some(n) = counts.get_mut(s) {
+                        *n += 1;
+                    }
+                    if wanted.get(s).copied().unwrap_or(false) {
+                        let score = scorer.score();
+                        if score > threshold {
+                            top.push(score, order.get_val(doc), segment_ord as u32, doc);
+                            threshold = top.threshold();
+                        }
+                    }
+                }
+                doc = scorer.advance();
+            }
+        }
+        Ok((top.into_sorted(), counts))
+    }
+
+    /// Matching clauses per state (indexed as `self.states`), each counted up to
+    /// [`COUNT_LIMIT`]: the query intersected with each state's postings, stopping at the limit,
+    /// so a common word costs at most the limit per state instead of a visit of every match.
     fn count_by_state(
         &self,
         searcher: &Searcher,
-        q: &BooleanQuery,
-    ) -> Result<BTreeMap<String, usize>, SearchError> {
-        let states: HashSet<&str> = self.laws.iter().map(|l| l.state()).collect();
-        let mut out = BTreeMap::new();
-        for s in states {
+        q: &dyn TQuery,
+    ) -> Result<Vec<usize>, SearchError> {
+        let mut out = Vec::with_capacity(self.states.len());
+        for s in &self.states {
             let with_state = BooleanQuery::new(vec![
                 (Occur::Must, q.box_clone()),
                 (
@@ -229,10 +384,23 @@ impl Engine {
                     )),
                 ),
             ]);
-            let n = searcher.search(&with_state, &Count)?;
-            if n > 0 {
-                out.insert(s.to_string(), n);
+            let weight = with_state.weight(EnableScoring::disabled_from_searcher(searcher))?;
+            let mut n = 0usize;
+            for reader in searcher.segment_readers() {
+                if n >= COUNT_LIMIT {
+                    break;
+                }
+                let mut scorer = weight.scorer(reader, 1.0)?;
+                let alive = reader.alive_bitset();
+                let mut doc = scorer.doc();
+                while doc != TERMINATED && n < COUNT_LIMIT {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        n += 1;
+                    }
+                    doc = scorer.advance();
+                }
             }
+            out.push(n);
         }
         Ok(out)
     }
@@ -359,12 +527,26 @@ impl Engine {
                 }
                 Box::new(BooleanQuery::new(clauses))
             }
-            Query::Or(items) => Box::new(BooleanQuery::new(
-                items
-                    .iter()
-                    .map(|i| (Occur::Should, self.build(i)))
-                    .collect(),
-            )),
+            Query::Or(items) => {
+                // One flat union: the words' own unions are merged into it (the same sum of
+                // scores), so that a union of terms reaches block-max WAND.
+                let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+                for item in items {
+                    match item {
+                        Query::Term { field, word } => should.extend(self.word_clauses(
+                            *field,
+                            std::slice::from_ref(word),
+                            0,
+                            false,
+                        )),
+                        Query::Phrase { field, words, slop } => {
+                            should.extend(self.word_clauses(*field, words, *slop, false))
+                        }
+                        other => should.push((Occur::Should, self.build(other))),
+                    }
+                }
+                Box::new(BooleanQuery::new(should))
+            }
             Query::Not(inner) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, Box::new(AllQuery) as Box<dyn TQuery>),
                 (Occur::MustNot, self.build(inner)),
@@ -375,6 +557,32 @@ impl Engine {
     /// Words or a phrase, in every analysis of the field: exact, Russian, English and Armenian
     /// stems, and the prefix recall aid. Each analysis gives a phrase of its own terms.
     fn words(&self, field: Option<TextField>, words: &[String], slop: u32) -> Box<dyn TQuery> {
+        let should = self.word_clauses(field, words, slop, false);
+        if should.is_empty() {
+            // Only punctuation: nothing can match.
+            return Box::new(BooleanQuery::new(vec![]));
+        }
+        Box::new(BooleanQuery::new(should))
+    }
+
+    /// The `Should` clauses of [`Engine::words`]: one per analysis that gives terms.
+    ///
+    /// A word is looked up in every field, the exact ones included (their boost ranks the exact
+    /// form first; a term is cheap, and block-max WAND skips what cannot rank). A phrase is
+    /// matched in the analysed fields only (the clause's language field and the heading's
+    /// prefixes): every exact-form match is also a match there, and matching positions again in
+    /// the exact fields doubled the cost of a phrase for a score boost only.
+    ///
+    /// With `match_only`, the exact fields are left out even for a word: the clauses then match
+    /// the same documents (an exact form is also in the analysed fields) at less cost, for
+    /// counting.
+    fn word_clauses(
+        &self,
+        field: Option<TextField>,
+        words: &[String],
+        slop: u32,
+        match_only: bool,
+    ) -> Vec<(Occur, Box<dyn TQuery>)> {
         let f = &self.fields;
         let text = field.is_none() || field == Some(TextField::Text);
         let heading = field == Some(TextField::Heading);
@@ -413,6 +621,9 @@ impl Engine {
         let joined = words.join(" ");
         let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for (fld, reduction, boost) in targets {
+            if match_only && reduction == Reduction::None {
+                continue;
+            }
             let terms: Vec<Term> = analysis::analyse(&joined, reduction)
                 .into_iter()
                 .map(|(t, _, _)| Term::from_field_text(fld, &t))
@@ -423,6 +634,7 @@ impl Engine {
                     terms.into_iter().next().expect("one term"),
                     IndexRecordOption::WithFreqs,
                 )),
+                _ if reduction == Reduction::None => continue,
                 _ => {
                     let mut p = PhraseQuery::new(terms);
                     p.set_slop(slop);
@@ -431,11 +643,108 @@ impl Engine {
             };
             should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
         }
-        if should.is_empty() {
-            // Only punctuation: nothing can match.
-            return Box::new(BooleanQuery::new(vec![]));
+        should
+    }
+}
+
+impl Engine {
+    /// The documents of a union of words ([`is_term_union`]) without the exact fields, for
+    /// counting: the same matches, fewer postings to merge.
+    fn match_query(&self, q: &Query) -> Box<dyn TQuery> {
+        let items = match q {
+            Query::Or(items) => items.as_slice(),
+            other => std::slice::from_ref(other),
+        };
+        let mut should = Vec::new();
+        for item in items {
+            match item {
+                Query::Term { field, word } => {
+                    should.extend(self.word_clauses(*field, std::slice::from_ref(word), 0, true))
+                }
+                other => should.push((Occur::Should, self.build(other))),
+            }
         }
         Box::new(BooleanQuery::new(should))
+    }
+}
+
+/// Whether a query is a union of single words (the shape block-max WAND prunes).
+fn is_term_union(q: &Query) -> bool {
+    match q {
+        Query::Term { .. } => true,
+        Query::Or(items) => items.iter().all(|i| matches!(i, Query::Term { .. })),
+        _ => false,
+    }
+}
+
+fn order_column(
+    reader: &tantivy::SegmentReader,
+) -> Result<std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>, SearchError> {
+    Ok(reader
+        .fast_fields()
+        .u64("order")?
+        .first_or_default_col(u64::MAX))
+}
+
+/// Hits, best first.
+type Ranked = Vec<(RankKey, DocAddress)>;
+
+/// The best `k` documents by [`RankKey`], with the pruning threshold that goes with them.
+struct TopK {
+    k: usize,
+    heap: BinaryHeap<Reverse<RankKey>>,
+}
+
+impl TopK {
+    fn new(k: usize) -> TopK {
+        TopK {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    fn push(&mut self, score: Score, order: u64, segment: u32, doc: tantivy::DocId) {
+        let key = RankKey {
+            score: (score * SCORE_QUANTUM).round() as i64,
+            order: Reverse(order),
+            segment: Reverse(segment),
+            doc: Reverse(doc),
+        };
+        if self.heap.len() < self.k {
+            self.heap.push(Reverse(key));
+        } else if self.heap.peek().is_some_and(|w| key > w.0) {
+            self.heap.pop();
+            self.heap.push(Reverse(key));
+        }
+    }
+
+    /// Scores at or below this cannot enter: a score that rounds to the worst kept one may still
+    /// win on order, so the threshold sits just under every such score.
+    fn threshold(&self) -> Score {
+        match self.heap.peek() {
+            Some(worst) if self.heap.len() >= self.k => {
+                ((worst.0.score as f64 - 0.51) / SCORE_QUANTUM as f64) as f32
+            }
+            _ => Score::MIN,
+        }
+    }
+
+    fn into_sorted(self) -> Vec<(RankKey, DocAddress)> {
+        let mut top: Vec<(RankKey, DocAddress)> = self
+            .heap
+            .into_iter()
+            .map(|Reverse(key)| {
+                (
+                    key,
+                    DocAddress {
+                        segment_ord: key.segment.0,
+                        doc_id: key.doc.0,
+                    },
+                )
+            })
+            .collect();
+        top.sort_by_key(|t| Reverse(t.0));
+        top
     }
 }
 

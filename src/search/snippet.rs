@@ -54,7 +54,8 @@ impl Highlight {
         }
     }
 
-    /// Byte spans of the words of `text` that match, for a text in `lang`.
+    /// Byte spans of the words of `text` that match, for a text in `lang`: words whose reduction
+    /// for the language or whose exact form is one of the query's (one pass over the text).
     pub fn spans(&self, text: &str, lang: &str) -> Vec<(usize, usize)> {
         let (set, red) = match lang {
             "rus" => (&self.russian, RUSSIAN),
@@ -62,19 +63,30 @@ impl Highlight {
             "hye" => (&self.armenian, ARMENIAN),
             _ => (&self.prefix, PREFIX),
         };
-        let mut spans: Vec<(usize, usize)> = analysis::analyse(text, red)
-            .into_iter()
-            .filter(|(t, _, _)| set.contains(t))
-            .map(|(_, a, b)| (a, b))
-            .collect();
-        spans.extend(
-            analysis::analyse(text, Reduction::None)
-                .into_iter()
-                .filter(|(t, _, _)| self.exact.contains(t))
-                .map(|(_, a, b)| (a, b)),
-        );
-        spans.sort_unstable();
-        spans.dedup();
+        let stemmer = match red {
+            Reduction::Stem(alg) if !set.is_empty() => Some(frostem::Stemmer::new(alg)),
+            _ => None,
+        };
+        let mut spans = Vec::new();
+        let mut word = String::new();
+        for (a, b) in analysis::word_spans(text) {
+            word.clear();
+            analysis::normalise_into(&text[a..b], &mut word);
+            if word.is_empty() || word.len() > analysis::MAX_TOKEN_BYTES {
+                continue;
+            }
+            if self.exact.contains(&word) {
+                spans.push((a, b));
+                continue;
+            }
+            if set.is_empty() {
+                continue;
+            }
+            let term = analysis::reduce(&word, red, stemmer.as_ref());
+            if !term.is_empty() && term.len() <= analysis::MAX_TOKEN_BYTES && set.contains(&term) {
+                spans.push((a, b));
+            }
+        }
         spans
     }
 

@@ -352,6 +352,8 @@ struct StateOption {
 
 struct ResultsView {
     total: usize,
+    /// False: `total` is a lower bound (per-state counting stopped at its limit).
+    total_exact: bool,
     first: usize,
     last: usize,
     hits: Vec<HitView>,
@@ -368,6 +370,8 @@ struct StateCount {
     code: String,
     name: String,
     count: usize,
+    /// The count reached the counting limit: at least `count`.
+    capped: bool,
     href: String,
     active: bool,
 }
@@ -476,6 +480,7 @@ fn results_view(p: &params::Params, r: &SearchResults) -> ResultsView {
             code: code.clone(),
             name: links::state_name(code),
             count,
+            capped: count == r.count_limit,
             href: links::search(&p.q, std::slice::from_ref(code), &p.laws, 0),
             active: p.states.len() == 1 && p.states[0] == *code,
         })
@@ -484,6 +489,7 @@ fn results_view(p: &params::Params, r: &SearchResults) -> ResultsView {
     let shown = r.hits.len();
     ResultsView {
         total: r.total,
+        total_exact: r.total_exact,
         first: if shown == 0 { 0 } else { p.offset + 1 },
         last: p.offset + shown,
         hits: r.hits.iter().map(hit_view).collect(),
