@@ -438,20 +438,9 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         offset: p.offset,
     };
     match state.search(req).await {
-        Ok(mut results) => {
-            if !p.states.is_empty() && results.total > 0 {
-                // The per-state counts are of the filtered search; the facet links want them all.
-                let unfiltered = SearchRequest {
-                    q: p.q.clone(),
-                    states: Vec::new(),
-                    laws: p.laws.clone(),
-                    limit: 1,
-                    offset: 0,
-                };
-                if let Ok(all) = state.search(unfiltered).await {
-                    results.by_state = all.by_state;
-                }
-            }
+        Ok(results) => {
+            // `by_state` already counts every state (the state filter left out), as the facet
+            // links want.
             page.results = Some(results_view(&p, &results));
             render(StatusCode::OK, &page)
         }
