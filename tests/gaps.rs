@@ -281,3 +281,28 @@ fn overrides_confirm_and_reject_and_always_win() {
     assert!(err.contains("overrides.toml"), "{err}");
     let _ = fs::remove_dir_all(&dir);
 }
+
+/// Every label file names clauses the parse has and topics the framework has (a renamed eId or
+/// topic would silently turn a label into a false negative). The figures are in QUALITY.md.
+#[test]
+fn label_files_name_real_clauses_and_topics() {
+    use lexharmony::gaps::evaluate;
+    let Some(root) = common::corpus_real() else {
+        return;
+    };
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for (labels, root) in [
+        ("tests/expected/topic-labels.toml", root.clone()),
+        ("tests/expected/topic-labels-tuning.toml", root.clone()),
+        (
+            "tests/expected/topic-labels-tuning-digests.toml",
+            here.join("corpus"),
+        ),
+    ] {
+        let l = evaluate::load_labels(&here.join(labels)).expect("labels load");
+        assert!(!l.is_empty(), "{labels}");
+        let e = evaluate::evaluate(&l, &root).expect("evaluates");
+        assert!(e.problems.is_empty(), "{labels}: {:?}", e.problems);
+        assert_eq!(e.clauses, l.len(), "{labels}");
+    }
+}

@@ -19,6 +19,15 @@
 //!   `key-definitions` only: a definition of "critical infrastructure" is not a provision on it.
 //! - Repealed clauses, clauses whose text is not available and final clauses (entry into force,
 //!   duration, amendments, disputes, reservations..., by the article heading) get nothing.
+//! - Words inside a cross-reference ("the notifications referred to in Article 23", "предусмотренные
+//!   статьей 9") or inside a heading's field phrase ("Полномочия ... в области защиты информации")
+//!   count a quarter ([`XREF_WEIGHT`]): they name another provision's subject or the field.
+//! - An article with parts scores on its own words plus its best part (with its points); words
+//!   in its other parts count half ([`DIFFUSE_WEIGHT`]).
+//! - A topic may ask for a higher score (`min_score`), or for a higher score when none of its
+//!   cues is in the heading (`min_body_score`: topics whose cues name a body that many provisions
+//!   mention).
+//! - Articles on the law's purpose or subject matter get nothing (see [`is_purpose_clause`]).
 //! - Confidence is `score / (score + 2)`: 0.56 at the minimum score (2.5), 0.75 at 6.
 
 use std::collections::{BTreeMap, HashMap};
@@ -32,8 +41,15 @@ use crate::library::StoredLaw;
 use crate::model::{Clause, ClauseKind, Status};
 use crate::search::analysis;
 
-/// The least score that makes a link.
+/// The least score that makes a link (a topic's `min_score` may ask for more).
 pub const MIN_SCORE: f32 = 2.5;
+
+/// The weight of a cue matched only inside a cross-reference, as a share of its weight.
+pub const XREF_WEIGHT: f32 = 0.25;
+
+/// The weight of body evidence outside the best group of a clause (its own words with one part
+/// or point), as a share: scattered words are weaker evidence than words in one place.
+pub const DIFFUSE_WEIGHT: f32 = 0.5;
 
 /// The confidence of a classifier link with this score.
 pub fn confidence(score: f32) -> f32 {
@@ -251,9 +267,17 @@ pub struct Evidence {
     /// The clause whose text (or heading) they are in.
     pub eid: String,
     pub in_heading: bool,
+    /// The words lie in a cross-reference ("the notifications referred to in Article 23",
+    /// "предусмотренные статьей 9"): they name another provision's subject, so they count less.
+    #[serde(skip_serializing_if = "is_false")]
+    pub xref: bool,
     /// Byte span of the words in the clause's text or heading (for overlap checks).
     #[serde(skip)]
     pub span: (usize, usize),
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Who made a link.
@@ -359,24 +383,90 @@ impl<'f> Classifier<'f> {
         self.matcher.framework()
     }
 
+    /// The least score that links topic `ti`.
+    fn min_score(&self, ti: usize) -> f32 {
+        self.framework().topics[ti]
+            .min_score
+            .map_or(MIN_SCORE, |m| m.max(MIN_SCORE))
+    }
+
     pub fn matcher(&self) -> &Matcher<'f> {
         &self.matcher
     }
 
     fn evidence_map(&self, text: &str, langs: &[Lang], eid: &str, in_heading: bool) -> HitMap {
         let mut map = HitMap::new();
+        let xrefs = if in_heading {
+            field_spans(text)
+        } else {
+            cross_reference_spans(text)
+        };
         for h in self.matcher.find(text, langs) {
             let cue = self.matcher.cue(h.owner, h.cue);
-            map.entry((h.owner, h.cue)).or_insert_with(|| Evidence {
-                cue: cue.source.clone(),
-                kind: cue.kind.name(),
-                words: shorten(&text[h.start..h.end], 80),
-                eid: eid.to_string(),
-                in_heading,
-                span: (h.start, h.end),
-            });
+            let xref = xrefs.iter().any(|&(a, b)| a <= h.start && h.start < b);
+            add_evidence(
+                &mut map,
+                (h.owner, h.cue),
+                Evidence {
+                    cue: cue.source.clone(),
+                    kind: cue.kind.name(),
+                    words: shorten(&text[h.start..h.end], 80),
+                    eid: eid.to_string(),
+                    in_heading,
+                    xref,
+                    span: (h.start, h.end),
+                },
+            );
         }
         map
+    }
+
+    /// A topic's score in a clause from the hits of its heading and of its body; the evidence
+    /// kept; whether an `exclude` cue vetoed it.
+    fn score_topic(&self, ti: usize, head: &HitMap, body: &HitMap) -> (f32, Vec<Evidence>, bool) {
+        let topic = &self.framework().topics[ti];
+        let mut found: Vec<(f32, &Evidence)> = Vec::new();
+        let mut excluded = false;
+        let xref = XREF_WEIGHT;
+        for (ci, cue) in topic.cues.iter().enumerate() {
+            let key = (Owner::Topic(ti), ci);
+            let in_head = head.get(&key);
+            let in_body = body.get(&key);
+            if cue.kind == CueKind::Exclude {
+                excluded |= in_head.is_some() || in_body.is_some();
+                continue;
+            }
+            match (in_head, in_body) {
+                (Some(e), _) => {
+                    let w = cue.kind.weight() * 2.0;
+                    found.push((if e.xref { w * xref } else { w }, e))
+                }
+                (None, Some(e)) if cue.kind != CueKind::Heading => {
+                    let w = cue.kind.weight();
+                    found.push((if e.xref { w * xref } else { w }, e))
+                }
+                _ => {}
+            }
+        }
+        // A cue whose words lie inside a heavier cue's ("нарушени* безопасност*" inside
+        // "нарушени* безопасност* персональн* данн*", or a weak cue that is also a heading cue)
+        // does not count again.
+        found.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let mut score = 0.0f32;
+        let mut evidence: Vec<Evidence> = Vec::new();
+        for (w, e) in found {
+            let overlaps = evidence.iter().any(|k| {
+                k.eid == e.eid
+                    && k.in_heading == e.in_heading
+                    && k.span.0 <= e.span.0
+                    && e.span.1 <= k.span.1
+            });
+            if !overlaps {
+                score += w;
+                evidence.push(e.clone());
+            }
+        }
+        (score, evidence, excluded)
     }
 
     /// The topics a law may hold, judged from its titles (its scope for the matrix): the topics
@@ -465,9 +555,14 @@ impl<'f> Classifier<'f> {
         for i in (0..n).rev() {
             if let Some(p) = parent[i] {
                 let child = subtree[i].clone();
-                for (k, v) in child {
-                    subtree[p].entry(k).or_insert(v);
-                }
+                merge_evidence(&mut subtree[p], &child);
+            }
+        }
+        // Each clause's direct children, in document order.
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+        for (i, p) in parent.iter().enumerate() {
+            if let Some(p) = p {
+                children[*p].push(i);
             }
         }
         // The article of each clause (itself, or its nearest ancestor article).
@@ -526,7 +621,10 @@ impl<'f> Classifier<'f> {
             if c.kind.is_container() || is_unavailable(c) {
                 continue;
             }
-            if article[i].is_some_and(|a| is_final_clause(law.clauses[a].heading.as_deref())) {
+            if article[i].is_some_and(|a| {
+                let h = law.clauses[a].heading.as_deref();
+                is_final_clause(h) || is_purpose_clause(h)
+            }) {
                 continue;
             }
             // The heading: own, else the article's.
@@ -554,48 +652,40 @@ impl<'f> Classifier<'f> {
                 contexts_in(&heading[a], &mut refused);
             }
 
+            // The body's groups: the clause's own words with one child's subtree each (an
+            // article's intro with one of its parts, a part's intro with one of its points). A
+            // provision on a topic says so in one place; words scattered over many parts count
+            // less (see DIFFUSE_WEIGHT).
+            let groups: Vec<HitMap> = children[i]
+                .iter()
+                .map(|&ch| {
+                    let mut g = own[i].clone();
+                    merge_evidence(&mut g, &subtree[ch]);
+                    g
+                })
+                .collect();
+
             let mut links = Vec::new();
             for (ti, topic) in fw.topics.iter().enumerate() {
                 if defs[i] && Some(ti) != self.key_definitions {
                     continue;
                 }
-                let mut found: Vec<(f32, &Evidence)> = Vec::new();
-                let mut excluded = false;
-                for (ci, cue) in topic.cues.iter().enumerate() {
-                    let key = (Owner::Topic(ti), ci);
-                    let in_head = head.get(&key);
-                    let in_body = subtree[i].get(&key);
-                    if cue.kind == CueKind::Exclude {
-                        excluded |= in_head.is_some() || in_body.is_some();
+                let (full, mut evidence, excluded) = self.score_topic(ti, head, &subtree[i]);
+                let mut score = full;
+                if !groups.is_empty() && full >= self.min_score(ti) {
+                    let best = groups
+                        .iter()
+                        .map(|g| self.score_topic(ti, head, g).0)
+                        .fold(self.score_topic(ti, head, &own[i]).0, f32::max);
+                    score = best + DIFFUSE_WEIGHT * (full - best);
+                }
+                if excluded || score < self.min_score(ti) {
+                    continue;
+                }
+                if let Some(m) = topic.min_body_score {
+                    if score < m && !evidence.iter().any(|e| e.in_heading) {
                         continue;
                     }
-                    match (in_head, in_body) {
-                        (Some(e), _) => found.push((cue.kind.weight() * 2.0, e)),
-                        (None, Some(e)) if cue.kind != CueKind::Heading => {
-                            found.push((cue.kind.weight(), e))
-                        }
-                        _ => {}
-                    }
-                }
-                // A cue whose words lie inside a heavier cue's ("нарушени* безопасност*" inside
-                // "нарушени* безопасност* персональн* данн*") does not count again.
-                found.sort_by(|a, b| b.0.total_cmp(&a.0));
-                let mut score = 0.0f32;
-                let mut evidence: Vec<Evidence> = Vec::new();
-                for (w, e) in found {
-                    let overlaps = evidence.iter().any(|k| {
-                        k.eid == e.eid
-                            && k.in_heading == e.in_heading
-                            && k.span.0 <= e.span.0
-                            && e.span.1 <= k.span.1
-                    });
-                    if !overlaps {
-                        score += w;
-                        evidence.push(e.clone());
-                    }
-                }
-                if excluded || score < MIN_SCORE {
-                    continue;
                 }
                 // A part or point inside an article links on its own words, not on its article's
                 // heading alone (the article carries that link).
@@ -653,6 +743,7 @@ impl<'f> Classifier<'f> {
                                 words: shorten(&words, 80),
                                 eid: c.eid.clone(),
                                 in_heading: c.heading.is_some(),
+                                xref: false,
                                 span: (0, 0),
                             }],
                             note: None,
@@ -681,6 +772,81 @@ impl<'f> Classifier<'f> {
         }
         out
     }
+}
+
+/// Add a piece of evidence for a cue: the first match counts, but a match outside a
+/// cross-reference beats one inside.
+fn add_evidence(map: &mut HitMap, key: (Owner, usize), e: Evidence) {
+    match map.entry(key) {
+        std::collections::btree_map::Entry::Vacant(v) => {
+            v.insert(e);
+        }
+        std::collections::btree_map::Entry::Occupied(mut o) => {
+            if o.get().xref && !e.xref {
+                o.insert(e);
+            }
+        }
+    }
+}
+
+fn merge_evidence(into: &mut HitMap, from: &HitMap) {
+    for (k, v) in from {
+        add_evidence(into, *k, v.clone());
+    }
+}
+
+/// Byte spans of a heading that name the field an article works in, not its subject: from "в
+/// области", "в сфере", "in the field of" to the end ("Полномочия ... в области информатизации и
+/// защиты информации" is about powers, not about protection measures).
+pub fn field_spans(heading: &str) -> Vec<(usize, usize)> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)(\bв\s+(област|сфер)\w*|\bin\s+the\s+(field|area|sphere|domain)s?\s+of)\b",
+        )
+        .expect("static regex")
+    });
+    re.find(heading)
+        .map(|m| vec![(m.start(), heading.len())])
+        .unwrap_or_default()
+}
+
+/// Byte spans of a text that refer to another provision: the reference itself ("referred to in
+/// Article 23", "in accordance with paragraph 2", "предусмотренных статьей 9", "в соответствии
+/// со статьей 5") and up to five words before it in the same sentence (the thing referred to).
+pub fn cross_reference_spans(text: &str) -> Vec<(usize, usize)> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(?:(?:referred\s+to|laid\s+down|set\s+out|provided\s+for|specified|mentioned|listed|defined|described)\s+in\s+(?:the\s+)?(?:first\s+|second\s+|third\s+)?|(?:pursuant\s+to|in\s+accordance\s+with|under|within\s+the\s+meaning\s+of|as\s+provided\s+in)\s+)(?:points?|paragraphs?|subparagraphs?|articles?|chapters?|annex(?:es)?|sections?)\b[\s\d()a-z,.-]{0,24}|(?:предусмотренн|указанн|установленн|определенн|перечисленн|названн|оговоренн)\w*\s+(?:в\s+|во\s+)?(?:настоящ\w*\s+)?(?:стать|пункт|подпункт|част|глав|приложени|абзац)\w*[\s\d()а-я,.-]{0,24}|(?:в\s+соответствии\s+со?|согласно|на\s+основании|в\s+порядке,?\s+предусмотренн\w*)\s+(?:стать|пункт|подпункт|част|глав)\w*\s+\d[\s\d()а-я,.-]{0,24}",
+        )
+        .expect("static regex")
+    });
+    let mut out = Vec::new();
+    for m in re.find_iter(text) {
+        // Back over at most five words, not across a sentence or list boundary.
+        let before = &text[..m.start()];
+        let stop = before.rfind(['.', ';', ':', '\n']).map_or(0, |p| p + 1);
+        let mut start = m.start();
+        let mut words = 0;
+        for (p, ch) in before[stop..].char_indices().rev() {
+            if ch.is_whitespace() {
+                let nonblank = before[stop + p + 1..start].trim();
+                if !nonblank.is_empty() {
+                    words += 1;
+                    start = stop + p + 1;
+                    if words == 5 {
+                        break;
+                    }
+                }
+            }
+        }
+        if words < 5 {
+            start = stop;
+        }
+        out.push((start, m.end()));
+    }
+    out
 }
 
 /// A law's titles, and its file name when that is descriptive ("KZ_94-V_on-personal-data..."
@@ -719,6 +885,21 @@ pub fn is_final_clause(heading: Option<&str>) -> bool {
     let re = RE.get_or_init(|| {
         regex::Regex::new(
             r"(?i)^\s*(о\s+)?(вступлени\w*\s+в\s+силу|порядок\s+введения\s+в\s+действие|введени\w*\s+в\s+действие|срок\s+действия|выход\b|денонсаци|присоединени|внесени\w*\s+изменений|изменения\s+и\s+дополнения|разрешени\w*\s+(споров|разногласий)|спорные\s+вопросы|расходы\s*$|соотношени\w*\s+с\s+други|заключительн\w*\s+положени|депозитари|оговорк|переходн\w*\s+положени|признани\w*\s+утратившими|signature\s+and\s+entry|entry\s+into\s+force|accession|territorial\s+(application|clause)|effects\s+of\s+the\s+convention|declarations\s*$|federal\s+clause|reservations\s*$|status\s+and\s+withdrawal|amendments\s*$|settlement\s+of\s+disputes|consultations\s+of\s+the\s+parties|denunciation|notifications?\s*$|duration\s*$|withdrawal\s*$|expenses\s*$|relation\s+to\s+other|final\s+provisions|transitional\s+provisions|repeal\s*$)",
+        )
+        .expect("static regex")
+    });
+    heading.is_some_and(|h| re.is_match(h))
+}
+
+/// Whether an article heading names the law's purpose or subject matter only ("Subject matter",
+/// "Purpose", "Цели настоящего Закона"): such an article lists what the law is about and holds no
+/// provision of its own, so it gets no topic. ("Предмет регулирования" is not one: in these laws
+/// it says which relations the law covers, i.e. its scope.)
+pub fn is_purpose_clause(heading: Option<&str>) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)^\s*(subject[\s-]+matter|purposes?|objectives?|aims?)(\s+of\s+(this|the)\s+(law|act|convention|agreement|directive|regulation))?\s*\.?\s*$|^\s*(цел[ьи]|задачи)(\s+и\s+задачи)?(\s+настоящего\s+(закона|соглашения|кодекса))?\s*\.?\s*$",
         )
         .expect("static regex")
     });
@@ -848,5 +1029,103 @@ mod tests {
         let t = cl.classify(&l, None);
         assert_eq!(t.topics_of("art_1"), ["key-definitions"]);
         assert!(!t.topics_of("art_2").contains(&"offence-illegal-access"));
+    }
+
+    #[test]
+    fn cross_references_and_field_phrases_are_found() {
+        let t = "Essential and important entities shall also keep the incidents referred to in Article 23(1) on file.";
+        let spans = cross_reference_spans(t);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        let (a, b) = spans[0];
+        assert!(
+            t[a..b].contains("incidents referred to in Article 23"),
+            "{}",
+            &t[a..b]
+        );
+        assert!(!t[a..b].contains("important"), "{}", &t[a..b]);
+        let r = "Оператор направляет уведомление, предусмотренное статьей 9 настоящего Закона.";
+        let spans = cross_reference_spans(r);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert!(r[spans[0].0..spans[0].1].contains("уведомление"));
+        assert!(
+            cross_reference_spans("Оператор обязан уведомить уполномоченный орган.").is_empty()
+        );
+
+        let h = "Полномочия Совета Министров в области информации и защиты информации";
+        let f = field_spans(h);
+        assert_eq!(f.len(), 1);
+        assert!(h[f[0].0..].starts_with("в области"));
+        assert!(field_spans("Меры по защите информации").is_empty());
+    }
+
+    #[test]
+    fn purpose_articles_are_recognised() {
+        for h in [
+            "Subject matter",
+            "Purpose",
+            "Цели настоящего Закона",
+            "Цель",
+        ] {
+            assert!(is_purpose_clause(Some(h)), "{h}");
+        }
+        for h in [
+            "Subject matter and scope",
+            "Предмет регулирования настоящего Закона",
+            "Цели защиты информации",
+        ] {
+            assert!(!is_purpose_clause(Some(h)), "{h}");
+        }
+    }
+
+    #[test]
+    fn a_reference_alone_does_not_link() {
+        let fw = Framework::bundled();
+        let cl = Classifier::new(fw);
+        let l = law(
+            "eng",
+            "On cybersecurity",
+            &[
+                ("art_1", ClauseKind::Article, None, Some("Supervision"), "The competent authority shall supervise the entities; it shall check the incident notifications referred to in Article 23."),
+                ("art_2", ClauseKind::Article, None, Some("Incident reporting"), "Entities shall notify the competent authority of any significant incident without undue delay."),
+            ],
+        );
+        let t = cl.classify(&l, None);
+        assert!(
+            !t.topics_of("art_1")
+                .contains(&"incident-reporting-obligation"),
+            "{:?}",
+            t.topics_of("art_1")
+        );
+        assert!(
+            t.topics_of("art_2")
+                .contains(&"incident-reporting-obligation"),
+            "{:?}",
+            t.topics_of("art_2")
+        );
+    }
+
+    #[test]
+    fn a_body_named_in_passing_is_not_its_topic() {
+        let fw = Framework::bundled();
+        let cl = Classifier::new(fw);
+        let l = law(
+            "rus",
+            "Об информатизации",
+            &[
+                ("art_1", ClauseKind::Article, None, Some("Права и обязанности владельца"), "Владелец обязан представлять Национальному координационному центру информационной безопасности сведения о событиях."),
+                ("art_2", ClauseKind::Article, None, Some("Национальный координационный центр информационной безопасности"), "Национальный координационный центр информационной безопасности осуществляет мониторинг и реагирование на инциденты."),
+            ],
+        );
+        let t = cl.classify(&l, None);
+        assert!(
+            !t.topics_of("art_1").contains(&"national-csirt"),
+            "{:?}",
+            t.topics_of("art_1")
+        );
+        assert!(
+            t.topics_of("art_2").contains(&"national-csirt"),
+            "{:?}",
+            t.topics_of("art_2")
+        );
     }
 }

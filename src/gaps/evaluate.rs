@@ -240,6 +240,25 @@ pub fn report(e: &Evaluation) -> String {
             c.false_negatives
         );
     }
+    let _ = writeln!(out, "\ntopics with errors (most false positives first):");
+    let mut topics: Vec<(&String, &Counts)> = e
+        .per_topic
+        .iter()
+        .filter(|(_, c)| c.false_positives + c.false_negatives > 0)
+        .collect();
+    topics.sort_by(|a, b| {
+        b.1.false_positives
+            .cmp(&a.1.false_positives)
+            .then(b.1.false_negatives.cmp(&a.1.false_negatives))
+            .then(a.0.cmp(b.0))
+    });
+    for (t, c) in topics {
+        let _ = writeln!(
+            out,
+            "  {t}: TP {}, FP {}, FN {}",
+            c.true_positives, c.false_positives, c.false_negatives
+        );
+    }
     let _ = writeln!(out, "\nerrors:");
     for r in &e.results {
         if r.false_positives.is_empty() && r.false_negatives.is_empty() {
@@ -255,4 +274,51 @@ pub fn report(e: &Evaluation) -> String {
         let _ = writeln!(out, "problem: {p}");
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_report_lists_sets_files_and_topics() {
+        let mut e = Evaluation {
+            clauses: 2,
+            overall: Counts::default(),
+            precision: 0.5,
+            recall: 0.5,
+            f1: 0.5,
+            per_set: BTreeMap::new(),
+            per_file: BTreeMap::new(),
+            per_topic: BTreeMap::new(),
+            results: Vec::new(),
+            problems: Vec::new(),
+        };
+        e.per_set.entry("A".into()).or_default().add(1, 1, 0);
+        e.per_file
+            .entry("x/law.txt".into())
+            .or_default()
+            .add(1, 1, 0);
+        e.per_topic
+            .entry("national-csirt".into())
+            .or_default()
+            .add(1, 1, 0);
+        let r = report(&e);
+        let section = |name: &str| {
+            r.split(name)
+                .nth(1)
+                .and_then(|rest| rest.lines().nth(1))
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert!(section("per set:").contains("A: precision 0.500"), "{r}");
+        assert!(
+            section("per file:").contains("x/law.txt: precision 0.500"),
+            "{r}"
+        );
+        assert!(
+            section("topics with errors").contains("national-csirt: TP 1, FP 1, FN 0"),
+            "{r}"
+        );
+    }
 }

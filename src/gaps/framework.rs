@@ -325,6 +325,10 @@ struct RawTopic {
     #[serde(default)]
     also_context: Vec<String>,
     #[serde(default)]
+    min_score: Option<f32>,
+    #[serde(default)]
+    min_body_score: Option<f32>,
+    #[serde(default)]
     law_cues: CueLists,
     #[serde(default)]
     anchors: BTreeMap<String, Anchor>,
@@ -378,6 +382,15 @@ pub struct Topic {
     /// Indexes into [`Framework::contexts`]; one of these must hold as well (anywhere).
     #[serde(skip)]
     pub also_context: Vec<usize>,
+    /// The least score that links this topic, when higher than the classifier's default (broad
+    /// topics whose words are common in laws of every kind).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_score: Option<f32>,
+    /// The least score that links this topic when none of its cues is in the heading: topics
+    /// whose cues name a body ("national coordination centre", "CSIRTs network") are mentioned
+    /// in many provisions that are not about that body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_body_score: Option<f32>,
     /// Titles of laws that may hold this topic, when narrower than its area's (compiled with
     /// owner [`super::classify::Owner::TopicLaw`]).
     #[serde(skip)]
@@ -493,10 +506,13 @@ impl Framework {
             cues.extend(compile(&t.weak, CueKind::Weak, &what)?);
             cues.extend(compile(&t.heading, CueKind::Heading, &what)?);
             cues.extend(compile(&t.exclude, CueKind::Exclude, &what)?);
-            // A cue written twice (as strong and as heading, say) counts once, as first written.
+            // A cue written twice (as strong and as weak, say) counts once, as first written; a
+            // heading cue is kept beside a body cue of the same words (in a heading the two match
+            // the same words and only the heavier counts, see classify).
             let mut seen_cues = HashSet::new();
             cues.retain(|c| {
-                c.kind == CueKind::Exclude || seen_cues.insert((c.lang, c.tokens.clone()))
+                c.kind == CueKind::Exclude
+                    || seen_cues.insert((c.lang, c.tokens.clone(), c.kind == CueKind::Heading))
             });
             let context = t
                 .context
@@ -535,6 +551,8 @@ impl Framework {
                 context,
                 not_context,
                 also_context,
+                min_score: t.min_score,
+                min_body_score: t.min_body_score,
                 law_cues,
                 context_in_title,
                 cues,

@@ -151,6 +151,7 @@ impl Overrides {
                         words: o.note.clone(),
                         eid: eid.to_string(),
                         in_heading: false,
+                        xref: false,
                         span: (0, 0),
                     };
                     let pos = match topics.clauses.iter().position(|c| c.eid == eid) {
