@@ -455,7 +455,7 @@ mod tests {
         assert!(is_definitions_article(Some("Use of terms"), ""));
         assert!(is_definitions_article(
             None,
-            "Для целей настоящего Соглашения используются следующие термины и определения:"
+            "Для целей настоящего Протокола используются термины, перечисленные ниже:"
         ));
         assert!(is_definitions_article(
             None,
