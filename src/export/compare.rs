@@ -4,19 +4,10 @@
 
 use std::io::{self, Write};
 
-use super::table::{Column, Kind, Value};
+use super::table::{col, Column, Kind, Value};
 use super::text::CsvWriter;
 use super::TableWriter;
 use crate::compare::{ClauseRef, Comparison, LawInfo};
-
-const fn col(name: &'static str, kind: Kind, nullable: bool, doc: &'static str) -> Column {
-    Column {
-        name,
-        kind,
-        nullable,
-        doc,
-    }
-}
 
 /// The columns of a comparison CSV.
 pub const COMPARE_COLUMNS: &[Column] = &[

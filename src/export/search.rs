@@ -3,20 +3,11 @@
 
 use std::io::{self, Write};
 
-use super::table::{Column, Kind, Value};
+use super::table::{col, Column, Kind, Value};
 use super::text::CsvWriter;
 use super::TableWriter;
 use crate::library::StoredLaw;
 use crate::search::SearchHit;
-
-const fn col(name: &'static str, kind: Kind, nullable: bool, doc: &'static str) -> Column {
-    Column {
-        name,
-        kind,
-        nullable,
-        doc,
-    }
-}
 
 /// The columns of a search results CSV.
 pub const SEARCH_COLUMNS: &[Column] = &[

@@ -46,7 +46,13 @@ pub struct Column {
     pub doc: &'static str,
 }
 
-const fn col(name: &'static str, kind: Kind, nullable: bool, doc: &'static str) -> Column {
+/// A column (the constructor the column lists of every table use).
+pub(crate) const fn col(
+    name: &'static str,
+    kind: Kind,
+    nullable: bool,
+    doc: &'static str,
+) -> Column {
     Column {
         name,
         kind,
