@@ -977,3 +977,39 @@ async fn the_comparison_downloads_as_csv_with_every_row_of_the_json() {
         .iter()
         .all(|r| &r[2] == "only in other" && r[3].is_empty()));
 }
+
+#[tokio::test]
+async fn the_compare_form_offers_the_topics_and_keeps_the_choice() {
+    let e = engine();
+    let (status, _, page) = get("/compare").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("<select id=\"topic\" name=\"topic\">"),
+        "a topic choice"
+    );
+    assert!(page.contains("<option value=\"pd-lawful-basis-consent\">"));
+    let laws = format!(
+        "{},{}",
+        uri_of(&e, "/kz/act/2013-05-21/94-v/rus"),
+        uri_of(&e, "/by/act/2021-05-07/99-z/rus")
+    );
+    let (status, _, page) = get(&format!(
+        "/compare?laws={}&topic=pd-lawful-basis-consent",
+        q(&laws)
+    ))
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("framework topic pd-lawful-basis-consent"),
+        "the note says so"
+    );
+    assert!(
+        page.contains("/api/compare.csv?laws=")
+            && page.contains("&#38;topic=pd-lawful-basis-consent"),
+        "the downloads keep the topic"
+    );
+    // An unknown topic is shown next to the form, with the choice kept where it exists.
+    let (status, _, page) = get(&format!("/compare?laws={}&topic=nope", q(&laws))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("unknown framework topic: nope"), "{page}");
+}

@@ -192,6 +192,8 @@ struct ComparePage {
 struct FormView {
     options: Vec<LawOption>,
     at: String,
+    /// The framework's topics for the "only on a topic" choice: id, title, selected.
+    topics: Vec<(String, String, bool)>,
 }
 
 struct LawOption {
@@ -582,7 +584,13 @@ fn match_cell(engine: &Engine, uri: &str, m: &compare::align::Match) -> ClauseCe
     cell
 }
 
-fn form_view(engine: &Engine, selected: &[String], first: Option<&str>, at: &str) -> FormView {
+fn form_view(
+    engine: &Engine,
+    selected: &[String],
+    first: Option<&str>,
+    at: &str,
+    topic: Option<&str>,
+) -> FormView {
     let mut laws: Vec<&StoredLaw> = engine.laws().iter().filter(|l| l.has_text()).collect();
     laws.sort_by(|a, b| {
         (links::state_sort_key(a.state()), a.title(), a.uri()).cmp(&(
@@ -611,6 +619,11 @@ fn form_view(engine: &Engine, selected: &[String], first: Option<&str>, at: &str
             })
             .collect(),
         at: at.to_string(),
+        topics: crate::gaps::framework::Framework::bundled()
+            .topics
+            .iter()
+            .map(|t| (t.id.clone(), t.title.clone(), Some(t.id.as_str()) == topic))
+            .collect(),
     }
 }
 
@@ -633,7 +646,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     let p = match parse(raw.as_deref()) {
         Ok(p) => p,
         Err(e) => {
-            let form = form_view(state.engine(), &[], None, "");
+            let form = form_view(state.engine(), &[], None, "", None);
             let page = ComparePage {
                 layout: Layout::of(&state, "compare"),
                 error: Some(e),
@@ -652,7 +665,13 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     }
     let at = p.at.unwrap_or_default();
     if uris.is_empty() {
-        let form = form_view(state.engine(), &[], p.first.as_deref(), &at);
+        let form = form_view(
+            state.engine(),
+            &[],
+            p.first.as_deref(),
+            &at,
+            p.topic.as_deref(),
+        );
         let page = ComparePage {
             layout: Layout::of(&state, "compare"),
             error: None,
@@ -668,6 +687,9 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         if valid {
             let mut ser = form_urlencoded::Serializer::new(String::new());
             ser.append_pair("laws", &uris.join(","));
+            if let Some(t) = &p.topic {
+                ser.append_pair("topic", t);
+            }
             return Redirect::to(&format!(
                 "/compare?{}#{}",
                 ser.finish(),
@@ -679,9 +701,9 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
     let classified = Arc::clone(&state.gaps().topics);
     let topic = p.topic;
     let result = blocking(&state, move |engine| {
-        match run(engine, &uris, topic, &classified) {
+        match run(engine, &uris, topic.clone(), &classified) {
             Ok(c) => Ok(result_view(engine, &c)),
-            Err(e) => Err((e, form_view(engine, &uris, None, &at))),
+            Err(e) => Err((e, form_view(engine, &uris, None, &at, topic.as_deref()))),
         }
     })
     .await;
