@@ -289,6 +289,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 laws: law,
                 limit,
                 offset,
+                exhaustive: false,
             };
             let results = match engine.search(&req) {
                 Ok(r) => r,
@@ -510,14 +511,19 @@ fn serve_command(
     addr: std::net::SocketAddr,
     index_dir: &std::path::Path,
 ) -> anyhow::Result<ExitCode> {
-    if search::index::current_generation(index_dir).is_none() {
-        eprintln!(
-            "no index in {}: building it from the bundled corpus",
-            index_dir.display()
-        );
-        ingest_command(Vec::new(), index_dir, None, false, false)?;
-    }
-    let engine = Engine::open(index_dir)?;
+    let engine = match Engine::open(index_dir) {
+        Ok(engine) => engine,
+        Err(e @ (search::SearchError::NoIndex { .. } | search::SearchError::Stale { .. })) => {
+            eprintln!("{e}");
+            eprintln!(
+                "building the index from the bundled corpus (texts you ingested before need \
+                 `lexharmony ingest PATH ...` again)"
+            );
+            ingest_command(Vec::new(), index_dir, None, false, false)?;
+            Engine::open(index_dir)?
+        }
+        Err(e) => return Err(e.into()),
+    };
     let state = lexharmony::web::AppState::new(std::sync::Arc::new(engine));
     // The gap analysis is computed once, before the first request.
     let started = std::time::Instant::now();

@@ -367,12 +367,37 @@ fn counts_stop_at_the_limit_only_where_they_say_so() {
     assert_eq!(word.by_state["ru"], 300);
     assert_eq!(word.total, search::COUNT_LIMIT + 300);
 
-    // Two words: every match visited, every count exact.
+    // Two words, both under the limit: exact.
     let two = search(&e, "оператор данных", 10);
     assert!(two.total_exact);
     assert_eq!(two.by_state["kz"], n.div_ceil(3));
     assert_eq!(two.by_state["ru"], 100);
     assert_eq!(two.total, n.div_ceil(3) + 100);
+
+    // Words of every clause ("Статья" is the label, searched with the text): counting stops at
+    // the limit and says so; an exhaustive search counts them all.
+    let every = search(&e, "оператор статья", 10);
+    assert!(!every.total_exact);
+    assert_eq!(every.by_state["kz"], search::COUNT_LIMIT);
+    assert_eq!(every.by_state["ru"], 300);
+    let exhaustive = e
+        .search(&SearchRequest {
+            q: "оператор статья".into(),
+            limit: 10,
+            exhaustive: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(exhaustive.total_exact);
+    assert_eq!(exhaustive.by_state["kz"], n);
+    assert_eq!(
+        every.hits.iter().map(|h| &h.permalink).collect::<Vec<_>>(),
+        exhaustive
+            .hits
+            .iter()
+            .map(|h| &h.permalink)
+            .collect::<Vec<_>>()
+    );
 
     // The states filter: the total is the asked state's count; by_state shows both.
     let ru = e
@@ -416,4 +441,71 @@ fn counts_stop_at_the_limit_only_where_they_say_so() {
         assert!(w[0].1 >= w[1].1, "scores descend: {w:?}");
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The pruned paths (block-max over one term per word or word pair, the window re-scored by the
+/// whole query, counts stopping at the limit) find what the exhaustive search finds: the same
+/// counts where they say they are exact, and the same ranked hits where every match fits in the
+/// re-scored window.
+#[test]
+fn pruned_searches_agree_with_the_exhaustive_search() {
+    let Some(e) = engine() else { return };
+    let mut compared_hits = 0;
+    for q in [
+        "персональных данных",
+        "\"персональных данных\"",
+        "\"обработки персональных данных\"",
+        "\"субъекта персональных данных\"",
+        "оператор AND согласие",
+        "информации NOT интернет",
+        "персональных данных -биометрических",
+        "\"лишением свободы на срок\"",
+        "компьютерной информации state:ru",
+        "\"неправомерный доступ\" state:ru",
+        "\"неправомерный доступ к компьютерной информации\"",
+        "критической инфраструктуры",
+        "\"essential entities\"",
+        "\"personal data\" processing",
+        "incident notification",
+        "уничтожение AND блокирование AND модификация",
+        "7-1 статья",
+    ] {
+        let page = |exhaustive: bool, offset: usize| {
+            e.search(&SearchRequest {
+                q: q.into(),
+                limit: 10,
+                offset,
+                exhaustive,
+                ..Default::default()
+            })
+            .unwrap_or_else(|err| panic!("{q}: {err}"))
+        };
+        let (fast, slow) = (page(false, 0), page(true, 0));
+        assert!(slow.total_exact);
+        assert!(slow.total > 0, "{q}: no match in the real texts");
+        if fast.total_exact {
+            assert_eq!(fast.by_state, slow.by_state, "{q}");
+            assert_eq!(fast.total, slow.total, "{q}");
+        }
+        if slow.total <= search::RESCORE_WINDOW {
+            for offset in [0, 10] {
+                let key = |r: SearchResults| {
+                    r.hits
+                        .into_iter()
+                        .map(|h| (h.permalink, h.score))
+                        .collect::<Vec<_>>()
+                };
+                let (a, b) = (key(page(false, offset)), key(page(true, offset)));
+                compared_hits += a.len();
+                assert_eq!(a, b, "{q} at offset {offset}");
+            }
+        } else {
+            // A larger match set: the hits are matches, ranked by the whole query's score.
+            for w in fast.hits.windows(2) {
+                assert!(w[0].score >= w[1].score, "{q}: {w:?}");
+            }
+            assert_eq!(fast.hits.len(), 10, "{q}");
+        }
+    }
+    assert!(compared_hits > 50, "few hits compared: {compared_hits}");
 }

@@ -8,6 +8,10 @@
 //! - No length cut below 255 bytes: "телекоммуникационных" (40 bytes) is indexed.
 //! - Stemming by Snowball (frostem): Russian, English, Armenian. Kazakh, Kyrgyz, Tajik and
 //!   Belarusian have no stemmer; their recall aid is a prefix field (the first six letters).
+//! - The language fields also hold every pair of neighbouring terms as one term ("персональн дан",
+//!   at the position of its first word; shingles, as Lucene's `ShingleFilter` with unigrams), so a
+//!   phrase of common words reads one short posting list instead of the positions of every clause
+//!   holding both words (see [`pair_term`]).
 //!
 //! Custom tokenizers are not stored in the index: [`register`] must run after every open.
 
@@ -27,6 +31,9 @@ pub const RUSSIAN: &str = "lh_rus";
 pub const ENGLISH: &str = "lh_eng";
 pub const ARMENIAN: &str = "lh_hye";
 pub const PREFIX: &str = "lh_prefix";
+/// The prefix analysis with word pairs, for the text of languages without a stemmer (headings use
+/// [`PREFIX`], without pairs).
+pub const PREFIX_TEXT: &str = "lh_prefix_text";
 
 /// How a token's normalised text is reduced for a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,24 +43,40 @@ pub enum Reduction {
     Prefix(usize),
 }
 
-/// The analyzer of each field, by name.
-pub fn analyzers() -> Vec<(&'static str, Reduction)> {
+/// The analyzer of each field, by name: its reduction, and whether it adds word pairs.
+pub fn analyzers() -> Vec<(&'static str, Reduction, bool)> {
     vec![
-        (EXACT, Reduction::None),
-        (RUSSIAN, Reduction::Stem(frostem::Algorithm::Russian)),
-        (ENGLISH, Reduction::Stem(frostem::Algorithm::English)),
-        (ARMENIAN, Reduction::Stem(frostem::Algorithm::Armenian)),
-        (PREFIX, Reduction::Prefix(PREFIX_CHARS)),
+        (EXACT, Reduction::None, false),
+        (RUSSIAN, Reduction::Stem(frostem::Algorithm::Russian), true),
+        (ENGLISH, Reduction::Stem(frostem::Algorithm::English), true),
+        (
+            ARMENIAN,
+            Reduction::Stem(frostem::Algorithm::Armenian),
+            true,
+        ),
+        (PREFIX, Reduction::Prefix(PREFIX_CHARS), false),
+        (PREFIX_TEXT, Reduction::Prefix(PREFIX_CHARS), true),
     ]
 }
 
 /// Register every analyzer on an index (after every open: they are not stored in the index).
 pub fn register(index: &tantivy::Index) {
-    for (name, reduction) in analyzers() {
+    for (name, reduction, pairs) in analyzers() {
+        let tokenizer = LawTokenizer::new(reduction).with_pairs(pairs);
         index
             .tokenizers()
-            .register(name, TextAnalyzer::from(LawTokenizer::new(reduction)));
+            .register(name, TextAnalyzer::from(tokenizer));
     }
+}
+
+/// The term of two neighbouring terms of a language field. A space never occurs inside a word's
+/// term, so a pair never collides with a word.
+pub fn pair_term(first: &str, second: &str) -> String {
+    let mut t = String::with_capacity(first.len() + 1 + second.len());
+    t.push_str(first);
+    t.push(' ');
+    t.push_str(second);
+    t
 }
 
 /// Normalise one word the way the index does: NFC, lowercase, no stress marks, ё -> е.
@@ -152,6 +175,7 @@ pub fn analyse(text: &str, reduction: Reduction) -> Vec<(String, usize, usize)> 
 pub struct LawTokenizer {
     reduction: Reduction,
     stemmer: Option<Arc<frostem::Stemmer>>,
+    pairs: bool,
 }
 
 impl LawTokenizer {
@@ -160,7 +184,17 @@ impl LawTokenizer {
             Reduction::Stem(alg) => Some(Arc::new(frostem::Stemmer::new(alg))),
             _ => None,
         };
-        LawTokenizer { reduction, stemmer }
+        LawTokenizer {
+            reduction,
+            stemmer,
+            pairs: false,
+        }
+    }
+
+    /// Also emit each pair of neighbouring terms ([`pair_term`]) at its first word's position.
+    pub fn with_pairs(mut self, pairs: bool) -> Self {
+        self.pairs = pairs;
+        self
     }
 }
 
@@ -173,7 +207,11 @@ impl Tokenizer for LawTokenizer {
     type TokenStream<'a> = LawTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> LawTokenStream {
-        let mut tokens = Vec::new();
+        let mut tokens: Vec<Token> = Vec::new();
+        // The previous word's token, for the pair it starts (positions never go down: a pair
+        // is pushed between its two words).
+        let mut previous: Option<usize> = None;
+        let mut position = 0;
         for (a, b) in word_spans(text) {
             let word = normalise_word(&text[a..b]);
             let term = match self.reduction {
@@ -184,13 +222,28 @@ impl Tokenizer for LawTokenizer {
             if term.is_empty() || term.len() > MAX_TOKEN_BYTES {
                 continue;
             }
+            if let Some(p) = previous.filter(|_| self.pairs) {
+                let first = &tokens[p];
+                let pair = pair_term(&first.text, &term);
+                if pair.len() <= MAX_TOKEN_BYTES {
+                    tokens.push(Token {
+                        offset_from: first.offset_from,
+                        offset_to: b,
+                        position: first.position,
+                        text: pair,
+                        position_length: 2,
+                    });
+                }
+            }
+            previous = Some(tokens.len());
             tokens.push(Token {
                 offset_from: a,
                 offset_to: b,
-                position: tokens.len(),
+                position,
                 text: term,
                 position_length: 1,
             });
+            position += 1;
         }
         LawTokenStream { tokens, next: 0 }
     }
@@ -304,6 +357,39 @@ mod tests {
         assert_eq!(terms("incidents", e), terms("incident", e));
         let h = Reduction::Stem(frostem::Algorithm::Armenian);
         assert_eq!(terms("տվյալների", h).len(), 1);
+    }
+
+    fn stream(text: &str, pairs: bool) -> Vec<(String, usize)> {
+        let mut t =
+            LawTokenizer::new(Reduction::Stem(frostem::Algorithm::Russian)).with_pairs(pairs);
+        let mut s = t.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push((s.token().text.clone(), s.token().position));
+        }
+        out
+    }
+
+    #[test]
+    fn pairs_sit_between_their_words_at_the_first_position() {
+        let with = stream("Персональные данные, субъекта", true);
+        let t = |s: &str, p: usize| (s.to_string(), p);
+        assert_eq!(
+            with,
+            [
+                t("персональн", 0),
+                t("персональн дан", 0),
+                t("дан", 1),
+                t("дан субъект", 1),
+                t("субъект", 2)
+            ]
+        );
+        // Without pairs, the same words at the same positions.
+        let without = stream("Персональные данные, субъекта", false);
+        let words: Vec<_> = with.into_iter().filter(|(w, _)| !w.contains(' ')).collect();
+        assert_eq!(without, words);
+        // The query side forms the same term.
+        assert_eq!(pair_term("персональн", "дан"), "персональн дан");
     }
 
     #[test]

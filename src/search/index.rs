@@ -68,7 +68,7 @@ pub fn schema() -> (Schema, Fields) {
         text_rus: b.add_text_field("text_rus", text(analysis::RUSSIAN)),
         text_eng: b.add_text_field("text_eng", text(analysis::ENGLISH)),
         text_hye: b.add_text_field("text_hye", text(analysis::ARMENIAN)),
-        text_prefix: b.add_text_field("text_prefix", text(analysis::PREFIX)),
+        text_prefix: b.add_text_field("text_prefix", text(analysis::PREFIX_TEXT)),
         heading_exact: b.add_text_field("heading_exact", text(analysis::EXACT)),
         heading_prefix: b.add_text_field("heading_prefix", text(analysis::PREFIX)),
         adopted: b.add_date_field("adopted", INDEXED | FAST),
@@ -165,6 +165,9 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
         .sync_all()
         .map_err(|e| SearchError::io(&laws_path, e))?;
 
+    let format_path = gen_dir.join(FORMAT_FILE);
+    fs::write(&format_path, INDEX_FORMAT).map_err(|e| SearchError::io(&format_path, e))?;
+
     swap_in(dir, &generation)?;
     remove_old_generations(dir, &generation);
     Ok(BuildReport {
@@ -175,6 +178,13 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
         seconds: started.elapsed().as_secs_f64(),
     })
 }
+
+/// What the fields of an index hold and how they are analysed. A change to the schema or to an
+/// analyzer changes this; an index of another format is refused ([`SearchError::Stale`]) and
+/// `serve` rebuilds it.
+pub const INDEX_FORMAT: &str =
+    "lexharmony-index 2: language fields hold heading and text, with word pairs\n";
+const FORMAT_FILE: &str = "FORMAT";
 
 /// "Always" and "never" as dates: far enough for any law, near enough that tantivy's nanoseconds
 /// (seconds x 10^9) fit in an i64 (about 285 years each side of 1970).
@@ -285,12 +295,16 @@ fn clause_document(
         &json_name(clause.status),
         order,
     );
-    // Heading and text are separate fields so a phrase never runs from one into the other.
     let heading = clause.heading.as_deref().unwrap_or("");
-    doc.add_text(f.text_exact, &clause.text);
-    doc.add_text(language_field(f, lang), &clause.text);
     // The label and number belong to the heading: "Статья 7-1 ..." is found by "7-1".
     let titled = format!("{} {} {heading}", clause.label, clause.num);
+    doc.add_text(f.text_exact, &clause.text);
+    // The language field holds the heading and the text, as two values (a phrase or a word pair
+    // never runs from one into the other), so that every word of a query can be looked up in
+    // one field: the conjunctions of terms that block-max pruning needs (`Engine::search`).
+    let language = language_field(f, lang);
+    doc.add_text(language, &titled);
+    doc.add_text(language, &clause.text);
     doc.add_text(f.heading_exact, &titled);
     doc.add_text(f.heading_prefix, &titled);
     doc
@@ -363,6 +377,10 @@ pub fn open(dir: &Path) -> Result<(Index, Vec<StoredLaw>), SearchError> {
     let gen_dir = current_generation(dir).ok_or_else(|| SearchError::NoIndex {
         path: dir.to_path_buf(),
     })?;
+    let format_path = gen_dir.join(FORMAT_FILE);
+    if fs::read_to_string(&format_path).ok().as_deref() != Some(INDEX_FORMAT) {
+        return Err(SearchError::Stale { path: gen_dir });
+    }
     let index = Index::open_in_dir(gen_dir.join("tantivy"))?;
     analysis::register(&index);
     let laws_path = gen_dir.join("laws.json");

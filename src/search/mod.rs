@@ -38,6 +38,10 @@ pub const MAX_OFFSET: usize = 10_000;
 pub const COUNT_LIMIT: usize = 10_000;
 /// Scores are compared at this precision; equal scores tie and go by rank, law and document order.
 const SCORE_QUANTUM: f32 = 10_000.0;
+/// A conjunction's first stage keeps this many candidates (or the page's end, if further) by the
+/// score of its words in the language fields; the second stage scores them with the whole query
+/// (exact forms, headings) and ranks them: a search engine's rescore window.
+pub const RESCORE_WINDOW: usize = 50;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -47,6 +51,8 @@ pub enum SearchError {
     Parameter { name: &'static str, reason: String },
     #[error("no index in {path} (run `lexharmony ingest` first)")]
     NoIndex { path: PathBuf },
+    #[error("the index in {path} was built by another version of lexharmony (run `lexharmony ingest` to rebuild it)")]
+    Stale { path: PathBuf },
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,
@@ -83,6 +89,9 @@ pub struct SearchRequest {
     pub laws: Vec<String>,
     pub limit: usize,
     pub offset: usize,
+    /// Visit every match: exact counts and the whole query's ranking over every match, at the
+    /// cost of the pruning (slower on common words; for checks and exact statistics).
+    pub exhaustive: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -223,11 +232,27 @@ impl Engine {
             .map(|s| asked.is_empty() || asked.contains(s))
             .collect();
         let searcher = self.reader.searcher();
-        let (top, counts) = if prunable {
+        let conjunction = match req.exhaustive || prunable {
+            true => None,
+            false => Conjunction::of(&parsed),
+        };
+        let bounded = !req.exhaustive && (prunable || conjunction.is_some());
+        let (top, counts) = if req.exhaustive {
+            self.scan(&searcher, q.as_ref(), k, &wanted)?
+        } else if prunable {
             // Few postings of a union of words reach the top k: block-max WAND skips the rest,
             // and the counts are taken apart, each stopping at the limit.
             let top = self.top_pruned(&searcher, q.as_ref(), k, &wanted)?;
             let matching = self.match_query(&parsed);
+            (top, self.count_by_state(&searcher, matching.as_ref())?)
+        } else if let Some(c) = &conjunction {
+            // Words and phrases every match holds: block-max pruning over one term per word
+            // (or word pair) per language, then the window re-scored by the whole query.
+            let law = self.any_of(self.fields.law, &req.laws);
+            let window =
+                self.top_conjunction(&searcher, c, law.as_deref(), k.max(RESCORE_WINDOW), &wanted)?;
+            let top = self.rescore(&searcher, q.as_ref(), window, k)?;
+            let matching = self.conjunction_match(c, law);
             (top, self.count_by_state(&searcher, matching.as_ref())?)
         } else {
             // Every match is visited anyway: count them in the same pass, exactly.
@@ -247,7 +272,7 @@ impl Engine {
             .filter(|(_, &w)| w)
             .map(|(&n, _)| n);
         let total = counted.clone().sum();
-        let total_exact = counted.clone().all(|n| n < COUNT_LIMIT) || !prunable;
+        let total_exact = counted.clone().all(|n| n < COUNT_LIMIT) || !bounded;
         let highlight = snippet::Highlight::from_query(&parsed);
         let mut hits = Vec::with_capacity(limit);
         for (key, addr) in top.into_iter().skip(req.offset) {
@@ -403,6 +428,143 @@ impl Engine {
             out.push(n);
         }
         Ok(out)
+    }
+
+    /// The first stage of a conjunction: the best `window` candidates of the states wanted by
+    /// the score of the required terms in the language fields. Each language field is searched
+    /// apart (a clause is in exactly one), as an intersection of plain term queries, which
+    /// tantivy prunes block by block (block-max); the other conditions (phrase positions,
+    /// filters, exclusions) are checked on the candidates that reach the threshold only.
+    fn top_conjunction(
+        &self,
+        searcher: &Searcher,
+        c: &Conjunction,
+        law: Option<&dyn TQuery>,
+        window: usize,
+        wanted: &[bool],
+    ) -> Result<Ranked, SearchError> {
+        let scoring = EnableScoring::enabled_from_searcher(searcher);
+        let matching = EnableScoring::disabled_from_searcher(searcher);
+        let mut required_everywhere = Vec::new();
+        for f in &c.filters {
+            required_everywhere.push(self.build(f).weight(matching)?);
+        }
+        if let Some(l) = law {
+            required_everywhere.push(l.weight(matching)?);
+        }
+        let mut excluded = Vec::new();
+        for x in &c.excluded {
+            excluded.push(self.build(x).weight(matching)?);
+        }
+        let mut top = TopK::new(window);
+        let all_states = wanted.iter().all(|&w| w);
+        for (field, reduction) in self.language_fields() {
+            let Some(plan) = LanguagePlan::new(field, reduction, &c.required) else {
+                continue;
+            };
+            let core = plan.core_query().weight(scoring)?;
+            let mut phrases = Vec::new();
+            for p in plan.phrase_queries() {
+                phrases.push(p.weight(matching)?);
+            }
+            for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+                let order = order_column(reader)?;
+                let state = self.state_of(reader)?;
+                let alive = reader.alive_bitset();
+                let mut must = Vec::new();
+                for w in phrases.iter().chain(&required_everywhere) {
+                    must.push(w.scorer(reader, 1.0)?);
+                }
+                let mut must_not = Vec::new();
+                for w in &excluded {
+                    must_not.push(w.scorer(reader, 1.0)?);
+                }
+                let mut threshold = top.threshold();
+                core.for_each_pruning(threshold, reader, &mut |doc, score| {
+                    let keep = alive.is_none_or(|a| a.is_alive(doc))
+                        && (all_states || wanted.get(state(doc)).copied().unwrap_or(false))
+                        && must.iter_mut().all(|s| holds(s.as_mut(), doc))
+                        && !must_not.iter_mut().any(|s| holds(s.as_mut(), doc));
+                    if keep {
+                        top.push(score, order.get_val(doc), segment_ord as u32, doc);
+                        threshold = top.threshold();
+                    }
+                    threshold
+                })?;
+            }
+        }
+        Ok(top.into_sorted())
+    }
+
+    /// The second stage: the candidates scored by the whole query, the best `k` of them.
+    fn rescore(
+        &self,
+        searcher: &Searcher,
+        q: &dyn TQuery,
+        mut candidates: Ranked,
+        k: usize,
+    ) -> Result<Ranked, SearchError> {
+        let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        candidates.sort_by_key(|(_, a)| (a.segment_ord, a.doc_id));
+        let mut top = TopK::new(k);
+        let mut at = 0;
+        while at < candidates.len() {
+            let segment_ord = candidates[at].1.segment_ord;
+            let reader = searcher.segment_reader(segment_ord);
+            let mut scorer = weight.scorer(reader, 1.0)?;
+            while at < candidates.len() && candidates[at].1.segment_ord == segment_ord {
+                let (key, addr) = candidates[at];
+                // Every candidate matches the whole query (its words are in the language field
+                // the query also searches); the first-stage score stands in if one ever did not.
+                let score = match holds(scorer.as_mut(), addr.doc_id) {
+                    true => scorer.score(),
+                    false => key.score as f32 / SCORE_QUANTUM,
+                };
+                top.push(score, key.order.0, segment_ord, addr.doc_id);
+                at += 1;
+            }
+        }
+        Ok(top.into_sorted())
+    }
+
+    /// The matches of a conjunction as one query, for counting (no scores).
+    fn conjunction_match(&self, c: &Conjunction, law: Option<Box<dyn TQuery>>) -> Box<dyn TQuery> {
+        let mut languages: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for (field, reduction) in self.language_fields() {
+            if let Some(plan) = LanguagePlan::new(field, reduction, &c.required) {
+                let mut must: Vec<(Occur, Box<dyn TQuery>)> = plan
+                    .core
+                    .iter()
+                    .map(|t| {
+                        let q: Box<dyn TQuery> =
+                            Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
+                        (Occur::Must, q)
+                    })
+                    .collect();
+                must.extend(plan.phrase_queries().map(|p| {
+                    let q: Box<dyn TQuery> = Box::new(p);
+                    (Occur::Must, q)
+                }));
+                languages.push((Occur::Should, Box::new(BooleanQuery::new(must))));
+            }
+        }
+        let mut all: Vec<(Occur, Box<dyn TQuery>)> =
+            vec![(Occur::Must, Box::new(BooleanQuery::new(languages)))];
+        all.extend(c.filters.iter().map(|f| (Occur::Must, self.build(f))));
+        all.extend(law.map(|l| (Occur::Must, l)));
+        all.extend(c.excluded.iter().map(|x| (Occur::MustNot, self.build(x))));
+        Box::new(BooleanQuery::new(all))
+    }
+
+    /// The fields that hold each clause's heading and text in one analysis (a clause is in one).
+    fn language_fields(&self) -> [(Field, Reduction); 4] {
+        let f = &self.fields;
+        [
+            (f.text_rus, Reduction::Stem(frostem::Algorithm::Russian)),
+            (f.text_eng, Reduction::Stem(frostem::Algorithm::English)),
+            (f.text_hye, Reduction::Stem(frostem::Algorithm::Armenian)),
+            (f.text_prefix, Reduction::Prefix(analysis::PREFIX_CHARS)),
+        ]
     }
 
     fn hit(
@@ -611,7 +773,11 @@ impl Engine {
             ));
         }
         if heading || field.is_none() {
+            // A word in the heading ranks higher; it is matched anyway in the language field,
+            // which holds the heading too.
             targets.push((f.heading_exact, Reduction::None, 1.5));
+        }
+        if heading {
             targets.push((
                 f.heading_prefix,
                 Reduction::Prefix(analysis::PREFIX_CHARS),
@@ -745,6 +911,115 @@ impl TopK {
             .collect();
         top.sort_by_key(|t| Reverse(t.0));
         top
+    }
+}
+
+/// Whether a docset holds `doc`, for docs asked in increasing order.
+fn holds(set: &mut dyn DocSet, doc: tantivy::DocId) -> bool {
+    if set.doc() < doc {
+        set.seek(doc);
+    }
+    set.doc() == doc
+}
+
+/// A query whose every match holds some words and phrases in its heading or text: the shape the
+/// pruned conjunction answers. Words and exact phrases anywhere (no field), joined by `AND`,
+/// with any filters, date conditions and `NOT`s.
+#[derive(Debug, Default)]
+struct Conjunction<'q> {
+    /// Each a word or an exact phrase.
+    required: Vec<&'q [String]>,
+    /// Conditions that do not score: filters and dates.
+    filters: Vec<&'q Query>,
+    excluded: Vec<&'q Query>,
+}
+
+impl<'q> Conjunction<'q> {
+    fn of(q: &'q Query) -> Option<Conjunction<'q>> {
+        let items = match q {
+            Query::And(items) => items.as_slice(),
+            other => std::slice::from_ref(other),
+        };
+        let mut c = Conjunction::default();
+        for item in items {
+            match item {
+                Query::Term { field: None, word } => c.required.push(std::slice::from_ref(word)),
+                Query::Phrase {
+                    field: None,
+                    words,
+                    slop: 0,
+                } => c.required.push(words),
+                Query::Not(inner) => c.excluded.push(inner),
+                Query::Filter { .. } | Query::DateRange { .. } | Query::InForceAt(_) => {
+                    c.filters.push(item)
+                }
+                _ => return None,
+            }
+        }
+        (!c.required.is_empty()).then_some(c)
+    }
+}
+
+/// A conjunction in one language field: one term per word, one pair term per two neighbouring
+/// words of a phrase (the field holds both, see [`analysis::pair_term`]), and for a phrase of three
+/// words or more the positions of its pairs, checked on the candidates.
+struct LanguagePlan {
+    core: Vec<Term>,
+    phrases: Vec<Vec<Term>>,
+}
+
+impl LanguagePlan {
+    /// `None` when a word has no term in this analysis (nothing of this language can match).
+    fn new(field: Field, reduction: Reduction, required: &[&[String]]) -> Option<LanguagePlan> {
+        let mut core = Vec::new();
+        let mut phrases = Vec::new();
+        for words in required {
+            let terms: Vec<String> = analysis::analyse(&words.join(" "), reduction)
+                .into_iter()
+                .map(|t| t.0)
+                .collect();
+            match terms.as_slice() {
+                [] => return None,
+                [one] => core.push(Term::from_field_text(field, one)),
+                _ => {
+                    let pairs: Vec<Term> = terms
+                        .windows(2)
+                        .map(|w| Term::from_field_text(field, &analysis::pair_term(&w[0], &w[1])))
+                        .collect();
+                    core.extend(pairs.iter().cloned());
+                    if pairs.len() > 1 {
+                        phrases.push(pairs);
+                    }
+                }
+            }
+        }
+        core.sort();
+        core.dedup();
+        Some(LanguagePlan { core, phrases })
+    }
+
+    /// The scored part: a term, or the intersection of the terms (tantivy's block-max
+    /// intersection needs plain term queries reading frequencies, unboosted).
+    fn core_query(&self) -> Box<dyn TQuery> {
+        let term = |t: &Term| TermQuery::new(t.clone(), IndexRecordOption::WithFreqs);
+        match self.core.as_slice() {
+            [one] => Box::new(term(one)),
+            many => Box::new(BooleanQuery::new(
+                many.iter()
+                    .map(|t| {
+                        let q: Box<dyn TQuery> = Box::new(term(t));
+                        (Occur::Must, q)
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
+    /// Each long phrase as its pairs at consecutive positions.
+    fn phrase_queries(&self) -> impl Iterator<Item = PhraseQuery> + '_ {
+        self.phrases
+            .iter()
+            .map(|pairs| PhraseQuery::new_with_offset(pairs.iter().cloned().enumerate().collect()))
     }
 }
 

@@ -29,6 +29,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         laws: p.laws,
         limit: p.limit.unwrap_or(DEFAULT_LIMIT),
         offset: p.offset,
+        exhaustive: false,
     };
     match state.search(req).await {
         Ok(results) => Json(results).into_response(),

@@ -337,6 +337,7 @@ pub async fn search_csv(State(state): State<AppState>, RawQuery(raw): RawQuery) 
             laws: p.laws.clone(),
             limit: (wanted - hits.len()).min(MAX_LIMIT),
             offset,
+            exhaustive: false,
         };
         // Past the deepest offset the library pages to, the list ends.
         if offset > MAX_OFFSET {

@@ -436,6 +436,7 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
         laws: p.laws.clone(),
         limit: PAGE_SIZE,
         offset: p.offset,
+        exhaustive: false,
     };
     match state.search(req).await {
         Ok(results) => {
