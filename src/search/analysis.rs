@@ -176,6 +176,53 @@ pub struct LawTokenizer {
     reduction: Reduction,
     stemmer: Option<Arc<frostem::Stemmer>>,
     pairs: bool,
+    /// Stems of the words seen by this tokenizer (tantivy keeps one per field and segment
+    /// writer): most words of law text recur, and Snowball is the dearest step of the analysis.
+    stems: rustc_hash::FxHashMap<String, String>,
+}
+
+/// Words whose stems a tokenizer keeps, at most (a few megabytes).
+const STEM_CACHE_WORDS: usize = 100_000;
+
+/// A text's words: byte span and normalised word.
+type Words = std::rc::Rc<Vec<(usize, usize, String)>>;
+
+/// The last texts tokenizers split on this thread, with their words, newest last.
+#[derive(Default)]
+struct LastWords {
+    texts: Vec<(String, Words)>,
+}
+
+/// How many texts [`LastWords`] keeps: a clause's heading and text, twice over.
+const LAST_TEXTS: usize = 4;
+
+thread_local! {
+    /// tantivy indexes a document field by field on one thread, so a clause's heading and text
+    /// reach the exact field's tokenizer and then its language field's: the second reuses the
+    /// first one's split and normalisation.
+    static LAST_WORDS: std::cell::RefCell<LastWords> = std::cell::RefCell::default();
+}
+
+/// The words of `text`, split and normalised, or taken from a tokenizer that just did it.
+fn words_of(text: &str) -> Words {
+    LAST_WORDS.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((_, words)) = last.texts.iter().find(|(t, _)| t == text) {
+            return std::rc::Rc::clone(words);
+        }
+        let words: Words = std::rc::Rc::new(
+            word_spans(text)
+                .into_iter()
+                .map(|(a, b)| (a, b, normalise_word(&text[a..b])))
+                .collect(),
+        );
+        if last.texts.len() >= LAST_TEXTS {
+            last.texts.remove(0);
+        }
+        last.texts
+            .push((text.to_string(), std::rc::Rc::clone(&words)));
+        words
+    })
 }
 
 impl LawTokenizer {
@@ -188,6 +235,7 @@ impl LawTokenizer {
             reduction,
             stemmer,
             pairs: false,
+            stems: Default::default(),
         }
     }
 
@@ -212,12 +260,21 @@ impl Tokenizer for LawTokenizer {
         // is pushed between its two words).
         let mut previous: Option<usize> = None;
         let mut position = 0;
-        for (a, b) in word_spans(text) {
-            let word = normalise_word(&text[a..b]);
+        let words = words_of(text);
+        for &(a, b, ref word) in words.iter() {
             let term = match self.reduction {
-                // The normalised word is the term: no copy.
-                Reduction::None => word,
-                r => reduce(&word, r, self.stemmer.as_deref()),
+                Reduction::None => word.clone(),
+                Reduction::Stem(_) => match self.stems.get(word) {
+                    Some(stem) => stem.clone(),
+                    None => {
+                        let stem = reduce(word, self.reduction, self.stemmer.as_deref());
+                        if self.stems.len() < STEM_CACHE_WORDS {
+                            self.stems.insert(word.clone(), stem.clone());
+                        }
+                        stem
+                    }
+                },
+                r => reduce(word, r, None),
             };
             if term.is_empty() || term.len() > MAX_TOKEN_BYTES {
                 continue;
@@ -384,6 +441,17 @@ mod tests {
                 t("субъект", 2)
             ]
         );
+        // A second text through the same tokenizer (its stems now cached): the same tokens.
+        let mut t =
+            LawTokenizer::new(Reduction::Stem(frostem::Algorithm::Russian)).with_pairs(true);
+        for _ in 0..2 {
+            let mut s = t.token_stream("Персональные данные, субъекта");
+            let mut again = Vec::new();
+            while s.advance() {
+                again.push((s.token().text.clone(), s.token().position));
+            }
+            assert_eq!(again, with);
+        }
         // Without pairs, the same words at the same positions.
         let without = stream("Персональные данные, субъекта", false);
         let words: Vec<_> = with.into_iter().filter(|(w, _)| !w.contains(' ')).collect();

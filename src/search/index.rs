@@ -119,7 +119,8 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
     let (schema, f) = schema();
     let index = Index::create_in_dir(&tantivy_dir, schema)?;
     analysis::register(&index);
-    let mut writer: tantivy::IndexWriter = index.writer(256 * 1024 * 1024)?;
+    // A large budget makes few, large segments: fewer merges (the arena grows only as needed).
+    let mut writer: tantivy::IndexWriter = index.writer(1024 * 1024 * 1024)?;
     let total = lib.clause_count() + lib.laws.iter().filter(|l| l.clauses.is_empty()).count();
     let abort_after: Option<usize> = std::env::var("LEXHARMONY_TEST_ABORT_AFTER_CLAUSES")
         .ok()
@@ -183,7 +184,7 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
 /// analyzer changes this; an index of another format is refused ([`SearchError::Stale`]) and
 /// `serve` rebuilds it.
 pub const INDEX_FORMAT: &str =
-    "lexharmony-index 2: language fields hold heading and text, with word pairs\n";
+    "lexharmony-index 2: language fields hold heading and text, with word pairs; the exact field too\n";
 const FORMAT_FILE: &str = "FORMAT";
 
 /// "Always" and "never" as dates: far enough for any law, near enough that tantivy's nanoseconds
@@ -298,13 +299,14 @@ fn clause_document(
     let heading = clause.heading.as_deref().unwrap_or("");
     // The label and number belong to the heading: "Статья 7-1 ..." is found by "7-1".
     let titled = format!("{} {} {heading}", clause.label, clause.num);
-    doc.add_text(f.text_exact, &clause.text);
     // The language field holds the heading and the text, as two values (a phrase or a word pair
     // never runs from one into the other), so that every word of a query can be looked up in
     // one field: the conjunctions of terms that block-max pruning needs (`Engine::search`).
     let language = language_field(f, lang);
-    doc.add_text(language, &titled);
-    doc.add_text(language, &clause.text);
+    for field in [language, f.text_exact] {
+        doc.add_text(field, &titled);
+        doc.add_text(field, &clause.text);
+    }
     doc.add_text(f.heading_exact, &titled);
     doc.add_text(f.heading_prefix, &titled);
     doc
@@ -327,8 +329,8 @@ fn law_document(f: &Fields, law: &StoredLaw, order: u64) -> TantivyDocument {
     for t in titles {
         doc.add_text(f.heading_exact, t);
         doc.add_text(f.heading_prefix, t);
-        doc.add_text(f.text_exact, t);
         doc.add_text(language_field(f, lang), t);
+        doc.add_text(f.text_exact, t);
     }
     doc
 }

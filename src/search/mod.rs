@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query as TQuery,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery,
+    Query as TQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::{
@@ -38,10 +38,6 @@ pub const MAX_OFFSET: usize = 10_000;
 pub const COUNT_LIMIT: usize = 10_000;
 /// Scores are compared at this precision; equal scores tie and go by rank, law and document order.
 const SCORE_QUANTUM: f32 = 10_000.0;
-/// A conjunction's first stage keeps this many candidates (or the page's end, if further) by the
-/// score of its words in the language fields; the second stage scores them with the whole query
-/// (exact forms, headings) and ranks them: a search engine's rescore window.
-pub const RESCORE_WINDOW: usize = 50;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -243,15 +239,12 @@ impl Engine {
             // Few postings of a union of words reach the top k: block-max WAND skips the rest,
             // and the counts are taken apart, each stopping at the limit.
             let top = self.top_pruned(&searcher, q.as_ref(), k, &wanted)?;
-            let matching = self.match_query(&parsed);
-            (top, self.count_by_state(&searcher, matching.as_ref())?)
+            (top, self.count_by_state(&searcher, q.as_ref())?)
         } else if let Some(c) = &conjunction {
             // Words and phrases every match holds: block-max pruning over one term per word
-            // (or word pair) per language, then the window re-scored by the whole query.
+            // (or word pair) in each language field, scored as the whole query scores them.
             let law = self.any_of(self.fields.law, &req.laws);
-            let window =
-                self.top_conjunction(&searcher, c, law.as_deref(), k.max(RESCORE_WINDOW), &wanted)?;
-            let top = self.rescore(&searcher, q.as_ref(), window, k)?;
+            let top = self.top_conjunction(&searcher, c, law.as_deref(), k, &wanted)?;
             let matching = self.conjunction_match(c, law);
             (top, self.count_by_state(&searcher, matching.as_ref())?)
         } else {
@@ -430,8 +423,8 @@ impl Engine {
         Ok(out)
     }
 
-    /// The first stage of a conjunction: the best `window` candidates of the states wanted by
-    /// the score of the required terms in the language fields. Each language field is searched
+    /// The best `k` matches of a conjunction in the states wanted, scored as [`Engine::build`]
+    /// scores the query (the required terms' BM25; filters do not score). Each language field is searched
     /// apart (a clause is in exactly one), as an intersection of plain term queries, which
     /// tantivy prunes block by block (block-max); the other conditions (phrase positions,
     /// filters, exclusions) are checked on the candidates that reach the threshold only.
@@ -440,7 +433,7 @@ impl Engine {
         searcher: &Searcher,
         c: &Conjunction,
         law: Option<&dyn TQuery>,
-        window: usize,
+        k: usize,
         wanted: &[bool],
     ) -> Result<Ranked, SearchError> {
         let scoring = EnableScoring::enabled_from_searcher(searcher);
@@ -456,7 +449,7 @@ impl Engine {
         for x in &c.excluded {
             excluded.push(self.build(x).weight(matching)?);
         }
-        let mut top = TopK::new(window);
+        let mut top = TopK::new(k);
         let all_states = wanted.iter().all(|&w| w);
         for (field, reduction) in self.language_fields() {
             let Some(plan) = LanguagePlan::new(field, reduction, &c.required) else {
@@ -496,56 +489,12 @@ impl Engine {
         Ok(top.into_sorted())
     }
 
-    /// The second stage: the candidates scored by the whole query, the best `k` of them.
-    fn rescore(
-        &self,
-        searcher: &Searcher,
-        q: &dyn TQuery,
-        mut candidates: Ranked,
-        k: usize,
-    ) -> Result<Ranked, SearchError> {
-        let weight = q.weight(EnableScoring::enabled_from_searcher(searcher))?;
-        candidates.sort_by_key(|(_, a)| (a.segment_ord, a.doc_id));
-        let mut top = TopK::new(k);
-        let mut at = 0;
-        while at < candidates.len() {
-            let segment_ord = candidates[at].1.segment_ord;
-            let reader = searcher.segment_reader(segment_ord);
-            let mut scorer = weight.scorer(reader, 1.0)?;
-            while at < candidates.len() && candidates[at].1.segment_ord == segment_ord {
-                let (key, addr) = candidates[at];
-                // Every candidate matches the whole query (its words are in the language field
-                // the query also searches); the first-stage score stands in if one ever did not.
-                let score = match holds(scorer.as_mut(), addr.doc_id) {
-                    true => scorer.score(),
-                    false => key.score as f32 / SCORE_QUANTUM,
-                };
-                top.push(score, key.order.0, segment_ord, addr.doc_id);
-                at += 1;
-            }
-        }
-        Ok(top.into_sorted())
-    }
-
     /// The matches of a conjunction as one query, for counting (no scores).
     fn conjunction_match(&self, c: &Conjunction, law: Option<Box<dyn TQuery>>) -> Box<dyn TQuery> {
         let mut languages: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         for (field, reduction) in self.language_fields() {
             if let Some(plan) = LanguagePlan::new(field, reduction, &c.required) {
-                let mut must: Vec<(Occur, Box<dyn TQuery>)> = plan
-                    .core
-                    .iter()
-                    .map(|t| {
-                        let q: Box<dyn TQuery> =
-                            Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
-                        (Occur::Must, q)
-                    })
-                    .collect();
-                must.extend(plan.phrase_queries().map(|p| {
-                    let q: Box<dyn TQuery> = Box::new(p);
-                    (Occur::Must, q)
-                }));
-                languages.push((Occur::Should, Box::new(BooleanQuery::new(must))));
+                languages.push((Occur::Should, plan.query()));
             }
         }
         let mut all: Vec<(Occur, Box<dyn TQuery>)> =
@@ -624,7 +573,7 @@ impl Engine {
                 (Occur::Should, q)
             })
             .collect();
-        Some(Box::new(BooleanQuery::new(terms)))
+        Some(unscored(Box::new(BooleanQuery::new(terms))))
     }
 
     /// The tantivy query for a parsed query.
@@ -641,10 +590,10 @@ impl Engine {
                     FilterField::Kind => f.kind,
                     FilterField::Status => f.status,
                 };
-                Box::new(TermQuery::new(
+                unscored(Box::new(TermQuery::new(
                     Term::from_field_text(fld, &filter_value(fld, f, value)),
                     IndexRecordOption::Basic,
-                ))
+                )))
             }
             Query::DateRange { field, from, to } => {
                 let fld = match field {
@@ -655,11 +604,11 @@ impl Engine {
                     Some(d) => Bound::Included(Term::from_field_date(fld, date(d))),
                     None => Bound::Unbounded,
                 };
-                Box::new(RangeQuery::new(bound(from), bound(to)))
+                unscored(Box::new(RangeQuery::new(bound(from), bound(to))))
             }
             Query::InForceAt(d) => {
                 let at = date(d);
-                Box::new(BooleanQuery::new(vec![
+                unscored(Box::new(BooleanQuery::new(vec![
                     (
                         Occur::Must,
                         Box::new(RangeQuery::new(
@@ -674,7 +623,7 @@ impl Engine {
                             Bound::Unbounded,
                         )),
                     ),
-                ]))
+                ])))
             }
             Query::And(items) => {
                 let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
@@ -695,14 +644,11 @@ impl Engine {
                 let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
                 for item in items {
                     match item {
-                        Query::Term { field, word } => should.extend(self.word_clauses(
-                            *field,
-                            std::slice::from_ref(word),
-                            0,
-                            false,
-                        )),
+                        Query::Term { field, word } => {
+                            should.extend(self.word_clauses(*field, std::slice::from_ref(word), 0))
+                        }
                         Query::Phrase { field, words, slop } => {
-                            should.extend(self.word_clauses(*field, words, *slop, false))
+                            should.extend(self.word_clauses(*field, words, *slop))
                         }
                         other => should.push((Occur::Should, self.build(other))),
                     }
@@ -716,10 +662,9 @@ impl Engine {
         }
     }
 
-    /// Words or a phrase, in every analysis of the field: exact, Russian, English and Armenian
-    /// stems, and the prefix recall aid. Each analysis gives a phrase of its own terms.
+    /// Words or a phrase, in every analysis of the field ([`Engine::word_clauses`]).
     fn words(&self, field: Option<TextField>, words: &[String], slop: u32) -> Box<dyn TQuery> {
-        let should = self.word_clauses(field, words, slop, false);
+        let should = self.word_clauses(field, words, slop);
         if should.is_empty() {
             // Only punctuation: nothing can match.
             return Box::new(BooleanQuery::new(vec![]));
@@ -727,110 +672,84 @@ impl Engine {
         Box::new(BooleanQuery::new(should))
     }
 
-    /// The `Should` clauses of [`Engine::words`]: one per analysis that gives terms.
+    /// The `Should` clauses of [`Engine::words`]: one per field whose analysis gives terms.
     ///
-    /// A word is looked up in every field, the exact ones included (their boost ranks the exact
-    /// form first; a term is cheap, and block-max WAND skips what cannot rank). A phrase is
-    /// matched in the analysed fields only (the clause's language field and the heading's
-    /// prefixes): every exact-form match is also a match there, and matching positions again in
-    /// the exact fields doubled the cost of a phrase for a score boost only.
+    /// Without a field (or with `text:`), words are looked up in the language fields, which hold
+    /// each clause's heading and text: a clause is in exactly one of them, so a word's score is
+    /// the BM25 of one term in one field. A phrase of two words is its pair term (the fields hold
+    /// word pairs); a longer one, its pair terms, all required, at consecutive positions (checked,
+    /// not scored). Scored this way, a conjunction of words and phrases is an intersection of plain
+    /// term queries per language, which tantivy prunes block by block; the exhaustive search
+    /// scores the same. A phrase with slop matches the words' positions.
     ///
-    /// With `match_only`, the exact fields are left out even for a word: the clauses then match
-    /// the same documents (an exact form is also in the analysed fields) at less cost, for
-    /// counting.
+    /// `heading:` looks in the heading's exact and prefix fields only; `exact:` in the heading and
+    /// text as printed (unstemmed), phrases by their words' positions.
     fn word_clauses(
         &self,
         field: Option<TextField>,
         words: &[String],
         slop: u32,
-        match_only: bool,
     ) -> Vec<(Occur, Box<dyn TQuery>)> {
         let f = &self.fields;
-        let text = field.is_none() || field == Some(TextField::Text);
-        let heading = field == Some(TextField::Heading);
-        let mut targets: Vec<(Field, Reduction, f32)> = Vec::new();
-        if text {
-            targets.push((f.text_exact, Reduction::None, 1.5));
-            targets.push((
-                f.text_rus,
-                Reduction::Stem(frostem::Algorithm::Russian),
-                1.0,
-            ));
-            targets.push((
-                f.text_eng,
-                Reduction::Stem(frostem::Algorithm::English),
-                1.0,
-            ));
-            targets.push((
-                f.text_hye,
-                Reduction::Stem(frostem::Algorithm::Armenian),
-                1.0,
-            ));
-            targets.push((
-                f.text_prefix,
-                Reduction::Prefix(analysis::PREFIX_CHARS),
-                0.6,
-            ));
-        }
-        if heading || field.is_none() {
-            // A word in the heading ranks higher; it is matched anyway in the language field,
-            // which holds the heading too.
-            targets.push((f.heading_exact, Reduction::None, 1.5));
-        }
-        if heading {
-            targets.push((
-                f.heading_prefix,
-                Reduction::Prefix(analysis::PREFIX_CHARS),
-                0.8,
-            ));
-        }
         let joined = words.join(" ");
         let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        for (fld, reduction, boost) in targets {
-            if match_only && reduction == Reduction::None {
-                continue;
+        let fixed = match field {
+            Some(TextField::Heading) => vec![
+                (f.heading_exact, Reduction::None, 1.5),
+                (
+                    f.heading_prefix,
+                    Reduction::Prefix(analysis::PREFIX_CHARS),
+                    0.8,
+                ),
+            ],
+            Some(TextField::Exact) => vec![(f.text_exact, Reduction::None, 1.0)],
+            None | Some(TextField::Text) => Vec::new(),
+        };
+        if !fixed.is_empty() {
+            for (fld, reduction, boost) in fixed {
+                let terms = field_terms(fld, &joined, reduction);
+                let q: Box<dyn TQuery> = match terms.len() {
+                    0 => continue,
+                    1 => Box::new(TermQuery::new(
+                        terms.into_iter().next().expect("one term"),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    _ => {
+                        let mut p = PhraseQuery::new(terms);
+                        p.set_slop(slop);
+                        Box::new(p)
+                    }
+                };
+                should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
-            let terms: Vec<Term> = analysis::analyse(&joined, reduction)
+            return should;
+        }
+        for (fld, reduction) in self.language_fields() {
+            let terms: Vec<String> = analysis::analyse(&joined, reduction)
                 .into_iter()
-                .map(|(t, _, _)| Term::from_field_text(fld, &t))
+                .map(|t| t.0)
                 .collect();
             let q: Box<dyn TQuery> = match terms.len() {
                 0 => continue,
                 1 => Box::new(TermQuery::new(
-                    terms.into_iter().next().expect("one term"),
+                    Term::from_field_text(fld, &terms[0]),
                     IndexRecordOption::WithFreqs,
                 )),
-                _ if reduction == Reduction::None => continue,
-                _ => {
-                    let mut p = PhraseQuery::new(terms);
+                _ if slop > 0 => {
+                    let mut p = PhraseQuery::new(
+                        terms
+                            .iter()
+                            .map(|t| Term::from_field_text(fld, t))
+                            .collect(),
+                    );
                     p.set_slop(slop);
                     Box::new(p)
                 }
+                _ => LanguagePlan::of_words(fld, &terms).query(),
             };
-            should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+            should.push((Occur::Should, q));
         }
         should
-    }
-}
-
-impl Engine {
-    /// The documents of a union of words ([`is_term_union`]) without the exact fields, for
-    /// counting: the same matches, fewer postings to merge.
-    fn match_query(&self, q: &Query) -> Box<dyn TQuery> {
-        let items = match q {
-            Query::Or(items) => items.as_slice(),
-            other => std::slice::from_ref(other),
-        };
-        let mut should = Vec::new();
-        for item in items {
-            match item {
-                Query::Term { field, word } => {
-                    should.extend(self.word_clauses(*field, std::slice::from_ref(word), 0, true))
-                }
-                other => should.push((Occur::Should, self.build(other))),
-            }
-        }
-        Box::new(BooleanQuery::new(should))
     }
 }
 
@@ -914,6 +833,20 @@ impl TopK {
     }
 }
 
+/// A text's terms in a field, by the field's analysis.
+fn field_terms(field: Field, text: &str, reduction: Reduction) -> Vec<Term> {
+    analysis::analyse(text, reduction)
+        .into_iter()
+        .map(|(t, _, _)| Term::from_field_text(field, &t))
+        .collect()
+}
+
+/// A condition that selects without scoring, so that a filter never changes a ranking (and a
+/// conjunction scores the same whether its filters are checked on candidates or intersected).
+fn unscored(q: Box<dyn TQuery>) -> Box<dyn TQuery> {
+    Box::new(ConstScoreQuery::new(q, 0.0))
+}
+
 /// Whether a docset holds `doc`, for docs asked in increasing order.
 fn holds(set: &mut dyn DocSet, doc: tantivy::DocId) -> bool {
     if set.doc() < doc {
@@ -971,31 +904,68 @@ struct LanguagePlan {
 impl LanguagePlan {
     /// `None` when a word has no term in this analysis (nothing of this language can match).
     fn new(field: Field, reduction: Reduction, required: &[&[String]]) -> Option<LanguagePlan> {
-        let mut core = Vec::new();
-        let mut phrases = Vec::new();
+        let mut plan = LanguagePlan {
+            core: Vec::new(),
+            phrases: Vec::new(),
+        };
         for words in required {
             let terms: Vec<String> = analysis::analyse(&words.join(" "), reduction)
                 .into_iter()
                 .map(|t| t.0)
                 .collect();
-            match terms.as_slice() {
-                [] => return None,
-                [one] => core.push(Term::from_field_text(field, one)),
-                _ => {
-                    let pairs: Vec<Term> = terms
-                        .windows(2)
-                        .map(|w| Term::from_field_text(field, &analysis::pair_term(&w[0], &w[1])))
-                        .collect();
-                    core.extend(pairs.iter().cloned());
-                    if pairs.len() > 1 {
-                        phrases.push(pairs);
-                    }
-                }
+            if terms.is_empty() {
+                return None;
             }
+            plan.add(field, &terms);
         }
-        core.sort();
-        core.dedup();
-        Some(LanguagePlan { core, phrases })
+        Some(plan)
+    }
+
+    /// The plan of one word or exact phrase, given as its terms.
+    fn of_words(field: Field, terms: &[String]) -> LanguagePlan {
+        let mut plan = LanguagePlan {
+            core: Vec::new(),
+            phrases: Vec::new(),
+        };
+        plan.add(field, terms);
+        plan
+    }
+
+    fn add(&mut self, field: Field, terms: &[String]) {
+        if let [one] = terms {
+            self.core.push(Term::from_field_text(field, one));
+            return;
+        }
+        let pairs: Vec<Term> = terms
+            .windows(2)
+            .map(|w| Term::from_field_text(field, &analysis::pair_term(&w[0], &w[1])))
+            .collect();
+        self.core.extend(pairs.iter().cloned());
+        if pairs.len() > 1 {
+            self.phrases.push(pairs);
+        }
+    }
+
+    /// The plan as one query: the core terms, all required, and the long phrases' positions
+    /// (required, unscored).
+    fn query(&self) -> Box<dyn TQuery> {
+        if self.phrases.is_empty() {
+            return self.core_query();
+        }
+        let mut must: Vec<(Occur, Box<dyn TQuery>)> = self
+            .core
+            .iter()
+            .map(|t| {
+                let q: Box<dyn TQuery> =
+                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs));
+                (Occur::Must, q)
+            })
+            .collect();
+        must.extend(
+            self.phrase_queries()
+                .map(|p| (Occur::Must, unscored(Box::new(p)))),
+        );
+        Box::new(BooleanQuery::new(must))
     }
 
     /// The scored part: a term, or the intersection of the terms (tantivy's block-max

@@ -72,8 +72,9 @@ pub const MAX_SLOP: u32 = 100;
 /// A parsed query.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
-    /// A word. `field`: None = the clause text and heading; Some(TextField::Heading) = heading only;
-    /// Some(TextField::Text) = text only.
+    /// A word. `field`: None or Some(TextField::Text) = the clause heading and text, in its
+    /// language's analysis; Some(TextField::Heading) = heading only; Some(TextField::Exact) = the
+    /// heading and text as printed (unstemmed).
     Term {
         field: Option<TextField>,
         word: String,
@@ -128,6 +129,7 @@ impl Query {
 pub enum TextField {
     Text,
     Heading,
+    Exact,
 }
 
 impl TextField {
@@ -136,6 +138,7 @@ impl TextField {
         match self {
             TextField::Text => "text",
             TextField::Heading => "heading",
+            TextField::Exact => "exact",
         }
     }
 }
@@ -350,6 +353,7 @@ fn field_by_name(name: &str) -> Option<Field> {
     Some(match name.to_lowercase().as_str() {
         "heading" | "title" => Field::Text(TextField::Heading),
         "text" => Field::Text(TextField::Text),
+        "exact" => Field::Text(TextField::Exact),
         "state" | "country" => Field::Filter(FilterField::State),
         "law" | "act" => Field::Filter(FilterField::Law),
         "lang" | "language" => Field::Filter(FilterField::Lang),
@@ -1506,6 +1510,7 @@ mod tests {
             }
         );
         assert_eq!(ok("text:187-ФЗ"), fterm(TextField::Text, "187-ФЗ"));
+        assert_eq!(ok("Exact:данных"), fterm(TextField::Exact, "данных"));
         assert_eq!(ok("heading:AND"), fterm(TextField::Heading, "AND"));
         assert_eq!(ok("(heading:a)"), fterm(TextField::Heading, "a"));
     }

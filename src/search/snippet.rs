@@ -31,6 +31,15 @@ impl Highlight {
 
     fn collect(&mut self, q: &Query) {
         match q {
+            Query::Term {
+                field: Some(TextField::Exact),
+                word,
+            } => self.add_exact(word),
+            Query::Phrase {
+                field: Some(TextField::Exact),
+                words,
+                ..
+            } => words.iter().for_each(|w| self.add_exact(w)),
             Query::Term { field, word } if *field != Some(TextField::Heading) => self.add(word),
             Query::Phrase { field, words, .. } if *field != Some(TextField::Heading) => {
                 for w in words {
@@ -40,6 +49,12 @@ impl Highlight {
             Query::And(items) | Query::Or(items) => items.iter().for_each(|i| self.collect(i)),
             _ => {}
         }
+    }
+
+    /// A word asked as printed marks only its own form.
+    fn add_exact(&mut self, word: &str) {
+        let terms = analysis::analyse(word, Reduction::None);
+        self.exact.extend(terms.into_iter().map(|t| t.0));
     }
 
     fn add(&mut self, word: &str) {

@@ -1017,12 +1017,13 @@ struct Build {
 
 fn fingerprint(args: &SearchArgs, v: &Vocabulary) -> String {
     format!(
-        "clauses={} seed={} vocabulary-words={} vocabulary-bytes={} headings={} generator=1\n",
+        "clauses={} seed={} vocabulary-words={} vocabulary-bytes={} headings={} generator=1\n{}",
         args.clauses,
         args.seed,
         v.words.len(),
         v.bytes,
-        v.headings.len()
+        v.headings.len(),
+        index::INDEX_FORMAT
     )
 }
 
