@@ -44,6 +44,8 @@ pub struct Fields {
     pub valid_from: Field,
     pub valid_to: Field,
     pub order: Field,
+    /// The clause's place in its law's clauses, so a hit finds its clause without a scan.
+    pub clause_ix: Field,
 }
 
 pub fn schema() -> (Schema, Fields) {
@@ -76,6 +78,7 @@ pub fn schema() -> (Schema, Fields) {
         valid_from: b.add_date_field("valid_from", INDEXED | FAST),
         valid_to: b.add_date_field("valid_to", INDEXED | FAST),
         order: b.add_u64_field("order", FAST | STORED),
+        clause_ix: b.add_u64_field("clause_ix", STORED),
     };
     (b.build(), fields)
 }
@@ -137,8 +140,9 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
             done += 1;
             continue;
         }
-        for clause in &law.clauses {
-            let doc = clause_document(&f, law, clause, done as u64);
+        for (ix, clause) in law.clauses.iter().enumerate() {
+            let mut doc = clause_document(&f, law, clause, done as u64);
+            doc.add_u64(f.clause_ix, ix as u64);
             bytes += clause.text.len() as u64;
             writer.add_document(doc)?;
             done += 1;
@@ -184,7 +188,7 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
 /// analyzer changes this; an index of another format is refused ([`SearchError::Stale`]) and
 /// `serve` rebuilds it.
 pub const INDEX_FORMAT: &str =
-    "lexharmony-index 2: language fields hold heading and text, with word pairs; the exact field too\n";
+    "lexharmony-index 2: language fields hold heading and text, with word pairs; the exact field too; clause_ix\n";
 const FORMAT_FILE: &str = "FORMAT";
 
 /// "Always" and "never" as dates: far enough for any law, near enough that tantivy's nanoseconds

@@ -239,14 +239,21 @@ impl Engine {
             // Few postings of a union of words reach the top k: block-max WAND skips the rest,
             // and the counts are taken apart, each stopping at the limit.
             let top = self.top_pruned(&searcher, q.as_ref(), k, &wanted)?;
-            (top, self.count_by_state(&searcher, q.as_ref())?)
+            let whole = CountPart {
+                core: q.weight(EnableScoring::disabled_from_searcher(&searcher))?,
+                must: Vec::new(),
+                must_not: Vec::new(),
+            };
+            let every_state = vec![true; self.states.len()];
+            (top, self.count_by_state(&searcher, &[whole], &every_state)?)
         } else if let Some(c) = &conjunction {
             // Words and phrases every match holds: block-max pruning over one term per word
             // (or word pair) in each language field, scored as the whole query scores them.
             let law = self.any_of(self.fields.law, &req.laws);
             let top = self.top_conjunction(&searcher, c, law.as_deref(), k, &wanted)?;
-            let matching = self.conjunction_match(c, law);
-            (top, self.count_by_state(&searcher, matching.as_ref())?)
+            let parts = self.conjunction_parts(&searcher, c, law.as_deref())?;
+            let possible = self.possible_states(c);
+            (top, self.count_by_state(&searcher, &parts, &possible)?)
         } else {
             // Every match is visited anyway: count them in the same pass, exactly.
             self.scan(&searcher, q.as_ref(), k, &wanted)?
@@ -383,44 +390,111 @@ impl Engine {
     }
 
     /// Matching clauses per state (indexed as `self.states`), each counted up to
-    /// [`COUNT_LIMIT`]: the query intersected with each state's postings, stopping at the limit,
-    /// so a common word costs at most the limit per state instead of a visit of every match.
+    /// [`COUNT_LIMIT`], in one pass over the parts' matches that stops once every state that can
+    /// match has reached the limit; a document of a state already counted in full is not checked
+    /// further (a phrase's positions, say). States outside `possible` count nothing.
     fn count_by_state(
         &self,
         searcher: &Searcher,
-        q: &dyn TQuery,
+        parts: &[CountPart],
+        possible: &[bool],
     ) -> Result<Vec<usize>, SearchError> {
-        let mut out = Vec::with_capacity(self.states.len());
-        for s in &self.states {
-            let with_state = BooleanQuery::new(vec![
-                (Occur::Must, q.box_clone()),
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(self.fields.state, s),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-            ]);
-            let weight = with_state.weight(EnableScoring::disabled_from_searcher(searcher))?;
-            let mut n = 0usize;
+        let mut counts = vec![0usize; self.states.len()];
+        let mut open = possible.iter().filter(|&&p| p).count();
+        'parts: for part in parts {
             for reader in searcher.segment_readers() {
-                if n >= COUNT_LIMIT {
-                    break;
+                if open == 0 {
+                    break 'parts;
                 }
-                let mut scorer = weight.scorer(reader, 1.0)?;
+                let state = self.state_of(reader)?;
                 let alive = reader.alive_bitset();
-                let mut doc = scorer.doc();
-                while doc != TERMINATED && n < COUNT_LIMIT {
-                    if alive.is_none_or(|a| a.is_alive(doc)) {
-                        n += 1;
+                let mut core = part.core.scorer(reader, 1.0)?;
+                let mut must = Vec::new();
+                for w in &part.must {
+                    must.push(w.scorer(reader, 1.0)?);
+                }
+                let mut must_not = Vec::new();
+                for w in &part.must_not {
+                    must_not.push(w.scorer(reader, 1.0)?);
+                }
+                let mut doc = core.doc();
+                while doc != TERMINATED {
+                    let s = state(doc);
+                    let counting = possible.get(s).copied().unwrap_or(false)
+                        && counts[s] < COUNT_LIMIT
+                        && alive.is_none_or(|a| a.is_alive(doc));
+                    if counting
+                        && must.iter_mut().all(|m| holds(m.as_mut(), doc))
+                        && !must_not.iter_mut().any(|m| holds(m.as_mut(), doc))
+                    {
+                        counts[s] += 1;
+                        if counts[s] == COUNT_LIMIT {
+                            open -= 1;
+                            if open == 0 {
+                                break 'parts;
+                            }
+                        }
                     }
-                    doc = scorer.advance();
+                    doc = core.advance();
                 }
             }
-            out.push(n);
         }
-        Ok(out)
+        Ok(counts)
+    }
+
+    /// The states a conjunction's own `state:` filters leave (every state without one).
+    fn possible_states(&self, c: &Conjunction) -> Vec<bool> {
+        let mut possible = vec![true; self.states.len()];
+        for f in &c.filters {
+            if let Query::Filter {
+                field: FilterField::State,
+                value,
+            } = f
+            {
+                let v = filter_value(self.fields.state, &self.fields, value);
+                for (p, s) in possible.iter_mut().zip(&self.states) {
+                    *p &= *s == v;
+                }
+            }
+        }
+        possible
+    }
+
+    /// A conjunction's count parts: per language field, the intersection of its terms, with
+    /// the phrases' positions, the filters and the exclusions checked on each match.
+    fn conjunction_parts(
+        &self,
+        searcher: &Searcher,
+        c: &Conjunction,
+        law: Option<&dyn TQuery>,
+    ) -> Result<Vec<CountPart>, SearchError> {
+        let matching = EnableScoring::disabled_from_searcher(searcher);
+        let mut parts = Vec::new();
+        for (field, reduction) in self.language_fields() {
+            let Some(plan) = LanguagePlan::new(field, reduction, &c.required) else {
+                continue;
+            };
+            let mut must = Vec::new();
+            for p in plan.phrase_queries() {
+                must.push(p.weight(matching)?);
+            }
+            for f in &c.filters {
+                must.push(self.build(f).weight(matching)?);
+            }
+            if let Some(l) = law {
+                must.push(l.weight(matching)?);
+            }
+            let mut must_not = Vec::new();
+            for x in &c.excluded {
+                must_not.push(self.build(x).weight(matching)?);
+            }
+            parts.push(CountPart {
+                core: plan.core_query().weight(matching)?,
+                must,
+                must_not,
+            });
+        }
+        Ok(parts)
     }
 
     /// The best `k` matches of a conjunction in the states wanted, scored as [`Engine::build`]
@@ -489,22 +563,6 @@ impl Engine {
         Ok(top.into_sorted())
     }
 
-    /// The matches of a conjunction as one query, for counting (no scores).
-    fn conjunction_match(&self, c: &Conjunction, law: Option<Box<dyn TQuery>>) -> Box<dyn TQuery> {
-        let mut languages: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        for (field, reduction) in self.language_fields() {
-            if let Some(plan) = LanguagePlan::new(field, reduction, &c.required) {
-                languages.push((Occur::Should, plan.query()));
-            }
-        }
-        let mut all: Vec<(Occur, Box<dyn TQuery>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(languages)))];
-        all.extend(c.filters.iter().map(|f| (Occur::Must, self.build(f))));
-        all.extend(law.map(|l| (Occur::Must, l)));
-        all.extend(c.excluded.iter().map(|x| (Occur::MustNot, self.build(x))));
-        Box::new(BooleanQuery::new(all))
-    }
-
     /// The fields that hold each clause's heading and text in one analysis (a clause is in one).
     fn language_fields(&self) -> [(Field, Reduction); 4] {
         let f = &self.fields;
@@ -534,7 +592,14 @@ impl Engine {
         let eid = text(self.fields.eid);
         let lang = text(self.fields.lang);
         let law = self.law(&uri);
-        let clause = law.and_then(|l| l.clause(&eid));
+        let ix = doc
+            .get_first(self.fields.clause_ix)
+            .and_then(|v| v.as_u64());
+        let clause = law.and_then(|l| {
+            ix.and_then(|i| l.clauses.get(i as usize))
+                .filter(|c| c.eid == eid)
+                .or_else(|| l.clause(&eid))
+        });
         let body = clause.map(|c| c.text.as_str()).unwrap_or("");
         Ok(SearchHit {
             permalink: text(self.fields.permalink),
@@ -853,6 +918,14 @@ fn holds(set: &mut dyn DocSet, doc: tantivy::DocId) -> bool {
         set.seek(doc);
     }
     set.doc() == doc
+}
+
+/// What [`Engine::count_by_state`] counts: the documents of `core` that every `must` holds and
+/// no `must_not` does.
+struct CountPart {
+    core: Box<dyn tantivy::query::Weight>,
+    must: Vec<Box<dyn tantivy::query::Weight>>,
+    must_not: Vec<Box<dyn tantivy::query::Weight>>,
 }
 
 /// A query whose every match holds some words and phrases in its heading or text: the shape the
