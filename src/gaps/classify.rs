@@ -51,6 +51,12 @@ pub const XREF_WEIGHT: f32 = 0.25;
 /// or point), as a share: scattered words are weaker evidence than words in one place.
 pub const DIFFUSE_WEIGHT: f32 = 0.5;
 
+/// A link with a heading cue and at least this score makes its topic the clause's subject...
+pub const DOMINANT_SCORE: f32 = 6.0;
+
+/// ...and then a link of another topic with no heading cue needs at least this score.
+pub const WEAK_LINK_SCORE: f32 = 3.0;
+
 /// The confidence of a classifier link with this score.
 pub fn confidence(score: f32) -> f32 {
     let c = score / (score + 2.0);
@@ -792,6 +798,16 @@ impl<'f> Classifier<'f> {
                     }
                 }
             }
+            // A clause whose heading names one topic firmly is about that topic: another topic
+            // found only in its body with a bare minimum of evidence is a mention.
+            if links
+                .iter()
+                .any(|l| l.score >= DOMINANT_SCORE && l.evidence.iter().any(|e| e.in_heading))
+            {
+                links.retain(|l| {
+                    l.score >= WEAK_LINK_SCORE || l.evidence.iter().any(|e| e.in_heading)
+                });
+            }
             if !links.is_empty() {
                 links.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.topic.cmp(&b.topic)));
                 clauses.push(ClauseTopics {
@@ -1231,5 +1247,78 @@ mod tests {
             "{:?}",
             t.topics_of("art_2")
         );
+    }
+
+    #[test]
+    fn penalties_consequences_time_bounds_and_powers_are_recognised() {
+        assert!(sets_penalty("Такое деяние – наказывается штрафом."));
+        assert!(sets_penalty("The offence is punishable by imprisonment."));
+        assert!(!sets_penalty("Оператор обязан принимать меры."));
+
+        let t = "Неправомерный доступ к информации, повлекший ее уничтожение или модификацию, – наказывается штрафом.";
+        let spans = consequence_spans(t);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        let (a, b) = spans[0];
+        assert!(t[a..b].starts_with("повлекший"), "{}", &t[a..b]);
+        assert!(t[a..b].contains("уничтожение"), "{}", &t[a..b]);
+        assert!(!t[a..b].contains("наказывается"), "{}", &t[a..b]);
+
+        let d = "Обязанность действует до момента их уничтожения либо обезличивания.";
+        let spans = aside_spans(d);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert!(d[spans[0].0..spans[0].1].contains("уничтожения"));
+        assert!(aside_spans("Оператор обязан уничтожить данные.").is_empty());
+
+        for h in [
+            "Компетенция уполномоченного органа",
+            "Полномочия Правительства",
+            "Powers of the supervisory authority",
+        ] {
+            assert!(is_powers_clause(Some(h)), "{h}");
+        }
+        for h in ["Права и обязанности оператора", "Защита информации"]
+        {
+            assert!(!is_powers_clause(Some(h)), "{h}");
+        }
+    }
+
+    #[test]
+    fn a_penalty_article_holds_its_offence_only() {
+        let fw = Framework::bundled();
+        let cl = Classifier::new(fw);
+        let l = law(
+            "rus",
+            "Уголовный кодекс",
+            &[
+                ("art_1", ClauseKind::Article, None, Some("Неправомерный доступ к компьютерной информации"), "Неправомерный доступ к охраняемой законом компьютерной информации, повлекший ее уничтожение или модификацию, – наказывается штрафом."),
+                ("art_2", ClauseKind::Article, None, Some("Нарушение законодательства о персональных данных"), "Несоблюдение мер по защите персональных данных лицом, обязанным их принимать, если это причинило существенный вред, – наказывается штрафом."),
+            ],
+        );
+        let t = cl.classify(&l, None);
+        let access = t.topics_of("art_1");
+        assert!(access.contains(&"offence-illegal-access"), "{access:?}");
+        assert!(!access.contains(&"offence-data-interference"), "{access:?}");
+        let pd = t.topics_of("art_2");
+        assert!(!pd.contains(&"pd-security-measures"), "{pd:?}");
+    }
+
+    #[test]
+    fn a_powers_article_does_not_lay_down_the_duties_it_regulates() {
+        let fw = Framework::bundled();
+        let cl = Classifier::new(fw);
+        let l = law(
+            "rus",
+            "О персональных данных",
+            &[
+                ("art_1", ClauseKind::Article, None, Some("Компетенция уполномоченного органа"), "Уполномоченный орган утверждает порядок принятия мер по защите персональных данных и правовые, организационные и технические меры их охраны, а также рассматривает жалобы субъектов."),
+                ("art_2", ClauseKind::Article, None, Some("Обязанности оператора"), "Оператор обязан принимать правовые, организационные и технические меры по защите персональных данных от несанкционированного доступа."),
+            ],
+        );
+        let t = cl.classify(&l, None);
+        let powers = t.topics_of("art_1");
+        assert!(!powers.contains(&"pd-security-measures"), "{powers:?}");
+        assert!(powers.contains(&"pd-supervisory-authority"), "{powers:?}");
+        let duty = t.topics_of("art_2");
+        assert!(duty.contains(&"pd-security-measures"), "{duty:?}");
     }
 }
