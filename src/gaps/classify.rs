@@ -28,6 +28,14 @@
 //!   cues is in the heading (`min_body_score`: topics whose cues name a body that many provisions
 //!   mention).
 //! - Articles on the law's purpose or subject matter get nothing (see [`is_purpose_clause`]).
+//! - An article that sets a punishment ([`sets_penalty`]) holds offence topics only; in it, words
+//!   of a consequence or purpose phrase ("повлекший уничтожение информации", "с целью
+//!   модификации") count a quarter ([`consequence_spans`]), as do time bounds of a duty ("до
+//!   момента их уничтожения", [`aside_spans`]) anywhere.
+//! - An article on a state body's powers ([`is_powers_clause`]) links a topic marked `duty` (the
+//!   entities' measures, consent, reporting...) only on a heading cue: it regulates the duty.
+//! - A clause whose heading names one topic with [`DOMINANT_SCORE`] drops other topics found only
+//!   in its body with less than [`WEAK_LINK_SCORE`].
 //! - Confidence is `score / (score + 2)`: 0.56 at the minimum score (2.5), 0.75 at 6.
 
 use std::collections::{BTreeMap, HashMap};
