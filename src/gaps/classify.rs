@@ -28,6 +28,14 @@
 //!   cues is in the heading (`min_body_score`: topics whose cues name a body that many provisions
 //!   mention).
 //! - Articles on the law's purpose or subject matter get nothing (see [`is_purpose_clause`]).
+//! - An article that sets a punishment ([`sets_penalty`]) holds offence topics only; in it, words
+//!   of a consequence or purpose phrase ("повлекший уничтожение информации", "с целью
+//!   модификации") count a quarter ([`consequence_spans`]), as do time bounds of a duty ("до
+//!   момента их уничтожения", [`aside_spans`]) anywhere.
+//! - An article on a state body's powers ([`is_powers_clause`]) links a topic marked `duty` (the
+//!   entities' measures, consent, reporting...) only on a heading cue: it regulates the duty.
+//! - A clause whose heading names one topic with [`DOMINANT_SCORE`] drops other topics found only
+//!   in its body with less than [`WEAK_LINK_SCORE`].
 //! - Confidence is `score / (score + 2)`: 0.56 at the minimum score (2.5), 0.75 at 6.
 
 use std::collections::{BTreeMap, HashMap};
@@ -50,6 +58,12 @@ pub const XREF_WEIGHT: f32 = 0.25;
 /// The weight of body evidence outside the best group of a clause (its own words with one part
 /// or point), as a share: scattered words are weaker evidence than words in one place.
 pub const DIFFUSE_WEIGHT: f32 = 0.5;
+
+/// A link with a heading cue and at least this score makes its topic the clause's subject...
+pub const DOMINANT_SCORE: f32 = 6.0;
+
+/// ...and then a link of another topic with no heading cue needs at least this score.
+pub const WEAK_LINK_SCORE: f32 = 3.0;
 
 /// The confidence of a classifier link with this score.
 pub fn confidence(score: f32) -> f32 {
@@ -385,21 +399,37 @@ impl<'f> Classifier<'f> {
 
     /// The least score that links topic `ti`.
     fn min_score(&self, ti: usize) -> f32 {
+        let base = MIN_SCORE;
         self.framework().topics[ti]
             .min_score
-            .map_or(MIN_SCORE, |m| m.max(MIN_SCORE))
+            .map_or(base, |m| m.max(base))
     }
 
     pub fn matcher(&self) -> &Matcher<'f> {
         &self.matcher
     }
 
-    fn evidence_map(&self, text: &str, langs: &[Lang], eid: &str, in_heading: bool) -> HitMap {
+    /// The cues found in a text. In a body, cross-references and asides count a quarter, and so
+    /// do the consequence and purpose phrases of a penalty article (`penalty`); in a heading, the
+    /// field phrase does.
+    fn evidence_map(
+        &self,
+        text: &str,
+        langs: &[Lang],
+        eid: &str,
+        in_heading: bool,
+        penalty: bool,
+    ) -> HitMap {
         let mut map = HitMap::new();
         let xrefs = if in_heading {
             field_spans(text)
         } else {
-            cross_reference_spans(text)
+            let mut v = cross_reference_spans(text);
+            v.extend(aside_spans(text));
+            if penalty {
+                v.extend(consequence_spans(text));
+            }
+            v
         };
         for h in self.matcher.find(text, langs) {
             let cue = self.matcher.cue(h.owner, h.cue);
@@ -529,15 +559,39 @@ impl<'f> Classifier<'f> {
             .map(|c| c.parent.as_deref().and_then(|p| index.get(p).copied()))
             .collect();
 
+        // The article of each clause (itself, or its nearest ancestor article).
+        let article: Vec<Option<usize>> = (0..n)
+            .map(|i| {
+                let mut cur = Some(i);
+                while let Some(k) = cur {
+                    if law.clauses[k].kind == ClauseKind::Article {
+                        return Some(k);
+                    }
+                    cur = parent[k];
+                }
+                None
+            })
+            .collect();
+        // Penalty articles: an article any clause of which sets a punishment defines an offence.
+        let mut penalty = vec![false; n];
+        for (i, c) in law.clauses.iter().enumerate() {
+            if let Some(a) = article[i] {
+                if !penalty[a] && sets_penalty(&c.text) {
+                    penalty[a] = true;
+                }
+            }
+        }
+        let in_penalty = |i: usize| article[i].is_some_and(|a| penalty[a]);
         // Own text and heading hits of every clause.
         let own: Vec<HitMap> = law
             .clauses
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 if is_unavailable(c) {
                     HitMap::new()
                 } else {
-                    self.evidence_map(&c.text, &langs, &c.eid, false)
+                    self.evidence_map(&c.text, &langs, &c.eid, false, in_penalty(i))
                 }
             })
             .collect();
@@ -545,7 +599,7 @@ impl<'f> Classifier<'f> {
             .clauses
             .iter()
             .map(|c| match &c.heading {
-                Some(h) => self.evidence_map(h, &langs, &c.eid, true),
+                Some(h) => self.evidence_map(h, &langs, &c.eid, true, false),
                 None => HitMap::new(),
             })
             .collect();
@@ -565,19 +619,6 @@ impl<'f> Classifier<'f> {
                 children[*p].push(i);
             }
         }
-        // The article of each clause (itself, or its nearest ancestor article).
-        let article: Vec<Option<usize>> = (0..n)
-            .map(|i| {
-                let mut cur = Some(i);
-                while let Some(k) = cur {
-                    if law.clauses[k].kind == ClauseKind::Article {
-                        return Some(k);
-                    }
-                    cur = parent[k];
-                }
-                None
-            })
-            .collect();
         // Definitions articles.
         let defs: Vec<bool> = (0..n)
             .map(|i| {
@@ -587,23 +628,24 @@ impl<'f> Classifier<'f> {
                 })
             })
             .collect();
-        // Context matches of the law's titles.
-        let title_text = law_titles(law).join(" \n ");
-        let mut title_langs = langs.clone();
-        for l in Lang::for_text(None, &title_text) {
-            if !title_langs.contains(&l) {
-                title_langs.push(l);
+        // Context matches of the law's titles, each read in its own language as well (a Russian
+        // text may come with a descriptive English file name).
+        let mut title_ctx: Vec<usize> = Vec::new();
+        for title in law_titles(law) {
+            let mut title_langs = langs.clone();
+            for l in Lang::for_text(None, &title) {
+                if !title_langs.contains(&l) {
+                    title_langs.push(l);
+                }
+            }
+            for h in self.matcher.find(&title, &title_langs) {
+                if let Owner::Context(x) = h.owner {
+                    if !title_ctx.contains(&x) {
+                        title_ctx.push(x);
+                    }
+                }
             }
         }
-        let title_ctx: Vec<usize> = self
-            .matcher
-            .find(&title_text, &title_langs)
-            .into_iter()
-            .filter_map(|h| match h.owner {
-                Owner::Context(x) => Some(x),
-                _ => None,
-            })
-            .collect();
 
         let contexts_in = |m: &HitMap, out: &mut Vec<usize>| {
             for (owner, _) in m.keys() {
@@ -665,9 +707,17 @@ impl<'f> Classifier<'f> {
                 })
                 .collect();
 
+            // An article on a state body's powers or competence.
+            let powers =
+                article[i].is_some_and(|a| is_powers_clause(law.clauses[a].heading.as_deref()));
             let mut links = Vec::new();
             for (ti, topic) in fw.topics.iter().enumerate() {
                 if defs[i] && Some(ti) != self.key_definitions {
+                    continue;
+                }
+                // A penalty article defines an offence: it holds no provision of another area (its
+                // words on data protection or blocking describe what the offence breaches).
+                if in_penalty(i) && topic.area != OFFENCE_AREA {
                     continue;
                 }
                 let (full, mut evidence, excluded) = self.score_topic(ti, head, &subtree[i]);
@@ -686,6 +736,11 @@ impl<'f> Classifier<'f> {
                     if score < m && !evidence.iter().any(|e| e.in_heading) {
                         continue;
                     }
+                }
+                // A powers article names the entities' duties it regulates ("approves the rules
+                // of protection measures"): a duty topic links there only on a heading cue.
+                if powers && topic.duty && !evidence.iter().any(|e| e.in_heading) {
+                    continue;
                 }
                 // A part or point inside an article links on its own words, not on its article's
                 // heading alone (the article carries that link).
@@ -750,6 +805,16 @@ impl<'f> Classifier<'f> {
                         });
                     }
                 }
+            }
+            // A clause whose heading names one topic firmly is about that topic: another topic
+            // found only in its body with a bare minimum of evidence is a mention.
+            if links
+                .iter()
+                .any(|l| l.score >= DOMINANT_SCORE && l.evidence.iter().any(|e| e.in_heading))
+            {
+                links.retain(|l| {
+                    l.score >= WEAK_LINK_SCORE || l.evidence.iter().any(|e| e.in_heading)
+                });
             }
             if !links.is_empty() {
                 links.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.topic.cmp(&b.topic)));
@@ -847,6 +912,69 @@ pub fn cross_reference_spans(text: &str) -> Vec<(usize, usize)> {
         out.push((start, m.end()));
     }
     out
+}
+
+/// The area of the offence topics (the only topics a penalty article may hold).
+pub const OFFENCE_AREA: &str = "cybercrime-substantive";
+
+/// Whether a text sets a punishment ("наказывается штрафом", "is punishable by imprisonment"):
+/// its article defines an offence.
+pub fn sets_penalty(text: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\bнаказыва(ет|ют)ся\b|\b(shall\s+be|is|are)\s+punish(ed|able)\s+(by|with)\b",
+        )
+        .expect("static regex")
+    });
+    re.is_match(text)
+}
+
+/// Byte spans of a penalty article's text that name a consequence or a purpose of the act, not
+/// the act ("доступ ..., повлекший уничтожение информации", "программа, созданная с целью
+/// модификации информации", "resulting in the deletion of data"): from the phrase to the end of
+/// the sentence, list item or dash that introduces the penalty.
+pub fn consequence_spans(text: &str) -> Vec<(usize, usize)> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(повлек\w*|влекущ\w*|с\s+целью|в\s+целях|предназначенн\w*\s+для|resulting\s+in|result(s|ed)?\s+in|with\s+(the\s+)?intent|for\s+the\s+purpose\s+of)\b",
+        )
+        .expect("static regex")
+    });
+    re.find_iter(text)
+        .map(|m| {
+            let rest = &text[m.start()..];
+            let end = rest
+                .find([';', '.', '\n', '–', '—'])
+                .map_or(text.len(), |p| m.start() + p);
+            (m.start(), end)
+        })
+        .collect()
+}
+
+/// Byte spans of a text that only bound a duty in time ("до момента их уничтожения либо
+/// обезличивания", "until they are erased"): the end of a duty is not a provision on it.
+pub fn aside_spans(text: &str) -> Vec<(usize, usize)> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\bдо\s+(момента\s+|дня\s+)?(их\s+)?(уничтожени|обезличивани)\w*(\s+(либо|или|и)\s+\w+)?|\buntil\s+(they\s+are\s+|its\s+|their\s+)?(eras|delet|destr|anonymi)\w*",
+        )
+        .expect("static regex")
+    });
+    re.find_iter(text).map(|m| (m.start(), m.end())).collect()
+}
+
+/// Whether an article heading names a state body's powers or competence ("Компетенция
+/// уполномоченного органа", "Полномочия Правительства", "Powers of the supervisory authority").
+pub fn is_powers_clause(heading: Option<&str>) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(?i)^\s*(компетенци|полномочи|функции|задачи\s+и\s+функции|(powers|competences?|tasks)\b)")
+            .expect("static regex")
+    });
+    heading.is_some_and(|h| re.is_match(h))
 }
 
 /// A law's titles, and its file name when that is descriptive ("KZ_94-V_on-personal-data..."
@@ -1127,5 +1255,78 @@ mod tests {
             "{:?}",
             t.topics_of("art_2")
         );
+    }
+
+    #[test]
+    fn penalties_consequences_time_bounds_and_powers_are_recognised() {
+        assert!(sets_penalty("Такое деяние – наказывается штрафом."));
+        assert!(sets_penalty("The offence is punishable by imprisonment."));
+        assert!(!sets_penalty("Оператор обязан принимать меры."));
+
+        let t = "Неправомерный доступ к информации, повлекший ее уничтожение или модификацию, – наказывается штрафом.";
+        let spans = consequence_spans(t);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        let (a, b) = spans[0];
+        assert!(t[a..b].starts_with("повлекший"), "{}", &t[a..b]);
+        assert!(t[a..b].contains("уничтожение"), "{}", &t[a..b]);
+        assert!(!t[a..b].contains("наказывается"), "{}", &t[a..b]);
+
+        let d = "Обязанность действует до момента их уничтожения либо обезличивания.";
+        let spans = aside_spans(d);
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert!(d[spans[0].0..spans[0].1].contains("уничтожения"));
+        assert!(aside_spans("Оператор обязан уничтожить данные.").is_empty());
+
+        for h in [
+            "Компетенция уполномоченного органа",
+            "Полномочия Правительства",
+            "Powers of the supervisory authority",
+        ] {
+            assert!(is_powers_clause(Some(h)), "{h}");
+        }
+        for h in ["Права и обязанности оператора", "Защита информации"]
+        {
+            assert!(!is_powers_clause(Some(h)), "{h}");
+        }
+    }
+
+    #[test]
+    fn a_penalty_article_holds_its_offence_only() {
+        let fw = Framework::bundled();
+        let cl = Classifier::new(fw);
+        let l = law(
+            "rus",
+            "Уголовный кодекс",
+            &[
+                ("art_1", ClauseKind::Article, None, Some("Неправомерный доступ к компьютерной информации"), "Неправомерный доступ к охраняемой законом компьютерной информации, повлекший ее уничтожение или модификацию, – наказывается штрафом."),
+                ("art_2", ClauseKind::Article, None, Some("Нарушение законодательства о персональных данных"), "Несоблюдение мер по защите персональных данных лицом, обязанным их принимать, если это причинило существенный вред, – наказывается штрафом."),
+            ],
+        );
+        let t = cl.classify(&l, None);
+        let access = t.topics_of("art_1");
+        assert!(access.contains(&"offence-illegal-access"), "{access:?}");
+        assert!(!access.contains(&"offence-data-interference"), "{access:?}");
+        let pd = t.topics_of("art_2");
+        assert!(!pd.contains(&"pd-security-measures"), "{pd:?}");
+    }
+
+    #[test]
+    fn a_powers_article_does_not_lay_down_the_duties_it_regulates() {
+        let fw = Framework::bundled();
+        let cl = Classifier::new(fw);
+        let l = law(
+            "rus",
+            "О персональных данных",
+            &[
+                ("art_1", ClauseKind::Article, None, Some("Компетенция уполномоченного органа"), "Уполномоченный орган утверждает порядок принятия мер по защите персональных данных и правовые, организационные и технические меры их охраны, а также рассматривает жалобы субъектов."),
+                ("art_2", ClauseKind::Article, None, Some("Обязанности оператора"), "Оператор обязан принимать правовые, организационные и технические меры по защите персональных данных от несанкционированного доступа."),
+            ],
+        );
+        let t = cl.classify(&l, None);
+        let powers = t.topics_of("art_1");
+        assert!(!powers.contains(&"pd-security-measures"), "{powers:?}");
+        assert!(powers.contains(&"pd-supervisory-authority"), "{powers:?}");
+        let duty = t.topics_of("art_2");
+        assert!(duty.contains(&"pd-security-measures"), "{duty:?}");
     }
 }

@@ -306,6 +306,10 @@ pub enum ValueKind {
     Penalty,
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 #[derive(Debug, Clone, Deserialize)]
 struct RawTopic {
     id: String,
@@ -328,6 +332,8 @@ struct RawTopic {
     min_score: Option<f32>,
     #[serde(default)]
     min_body_score: Option<f32>,
+    #[serde(default)]
+    duty: bool,
     #[serde(default)]
     law_cues: CueLists,
     #[serde(default)]
@@ -391,6 +397,11 @@ pub struct Topic {
     /// in many provisions that are not about that body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_body_score: Option<f32>,
+    /// A duty of the regulated entities (protection measures, consent, reporting...): an article
+    /// on a state body's powers or competence that names it as a matter the body regulates is not
+    /// a provision laying it down, so such an article links it only on a heading cue.
+    #[serde(skip_serializing_if = "is_false")]
+    pub duty: bool,
     /// Titles of laws that may hold this topic, when narrower than its area's (compiled with
     /// owner [`super::classify::Owner::TopicLaw`]).
     #[serde(skip)]
@@ -553,6 +564,7 @@ impl Framework {
                 also_context,
                 min_score: t.min_score,
                 min_body_score: t.min_body_score,
+                duty: t.duty,
                 law_cues,
                 context_in_title,
                 cues,
