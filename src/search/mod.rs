@@ -251,7 +251,7 @@ impl Engine {
             // (or word pair) in each language field, scored as the whole query scores them.
             let law = self.any_of(self.fields.law, &req.laws);
             let top = self.top_conjunction(&searcher, c, law.as_deref(), k, &wanted)?;
-            let parts = self.conjunction_parts(&searcher, c, law.as_deref())?;
+            let parts = self.conjunction_parts(&searcher, c, law.as_deref(), false)?;
             let possible = self.possible_states(c);
             (top, self.count_by_state(&searcher, &parts, &possible)?)
         } else {
@@ -409,14 +409,7 @@ impl Engine {
                 let state = self.state_of(reader)?;
                 let alive = reader.alive_bitset();
                 let mut core = part.core.scorer(reader, 1.0)?;
-                let mut must = Vec::new();
-                for w in &part.must {
-                    must.push(w.scorer(reader, 1.0)?);
-                }
-                let mut must_not = Vec::new();
-                for w in &part.must_not {
-                    must_not.push(w.scorer(reader, 1.0)?);
-                }
+                let (mut must, mut must_not) = part.checks(reader)?;
                 let mut doc = core.doc();
                 while doc != TERMINATED {
                     let s = state(doc);
@@ -460,15 +453,21 @@ impl Engine {
         possible
     }
 
-    /// A conjunction's count parts: per language field, the intersection of its terms, with
-    /// the phrases' positions, the filters and the exclusions checked on each match.
+    /// A conjunction's parts: per language field, the intersection of its terms (scored when
+    /// `scored`, for the top hits), with the phrases' positions, the filters and the exclusions
+    /// checked on each match.
     fn conjunction_parts(
         &self,
         searcher: &Searcher,
         c: &Conjunction,
         law: Option<&dyn TQuery>,
+        scored: bool,
     ) -> Result<Vec<CountPart>, SearchError> {
         let matching = EnableScoring::disabled_from_searcher(searcher);
+        let scoring = match scored {
+            true => EnableScoring::enabled_from_searcher(searcher),
+            false => matching,
+        };
         let mut parts = Vec::new();
         for (field, reduction) in self.language_fields() {
             let Some(plan) = LanguagePlan::new(field, reduction, &c.required) else {
@@ -489,7 +488,7 @@ impl Engine {
                 must_not.push(self.build(x).weight(matching)?);
             }
             parts.push(CountPart {
-                core: plan.core_query().weight(matching)?,
+                core: plan.core_query().weight(scoring)?,
                 must,
                 must_not,
             });
@@ -510,54 +509,28 @@ impl Engine {
         k: usize,
         wanted: &[bool],
     ) -> Result<Ranked, SearchError> {
-        let scoring = EnableScoring::enabled_from_searcher(searcher);
-        let matching = EnableScoring::disabled_from_searcher(searcher);
-        let mut required_everywhere = Vec::new();
-        for f in &c.filters {
-            required_everywhere.push(self.build(f).weight(matching)?);
-        }
-        if let Some(l) = law {
-            required_everywhere.push(l.weight(matching)?);
-        }
-        let mut excluded = Vec::new();
-        for x in &c.excluded {
-            excluded.push(self.build(x).weight(matching)?);
-        }
+        let parts = self.conjunction_parts(searcher, c, law, true)?;
         let mut top = TopK::new(k);
         let all_states = wanted.iter().all(|&w| w);
-        for (field, reduction) in self.language_fields() {
-            let Some(plan) = LanguagePlan::new(field, reduction, &c.required) else {
-                continue;
-            };
-            let core = plan.core_query().weight(scoring)?;
-            let mut phrases = Vec::new();
-            for p in plan.phrase_queries() {
-                phrases.push(p.weight(matching)?);
-            }
+        for part in &parts {
             for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
                 let order = order_column(reader)?;
                 let state = self.state_of(reader)?;
                 let alive = reader.alive_bitset();
-                let mut must = Vec::new();
-                for w in phrases.iter().chain(&required_everywhere) {
-                    must.push(w.scorer(reader, 1.0)?);
-                }
-                let mut must_not = Vec::new();
-                for w in &excluded {
-                    must_not.push(w.scorer(reader, 1.0)?);
-                }
+                let (mut must, mut must_not) = part.checks(reader)?;
                 let mut threshold = top.threshold();
-                core.for_each_pruning(threshold, reader, &mut |doc, score| {
-                    let keep = alive.is_none_or(|a| a.is_alive(doc))
-                        && (all_states || wanted.get(state(doc)).copied().unwrap_or(false))
-                        && must.iter_mut().all(|s| holds(s.as_mut(), doc))
-                        && !must_not.iter_mut().any(|s| holds(s.as_mut(), doc));
-                    if keep {
-                        top.push(score, order.get_val(doc), segment_ord as u32, doc);
-                        threshold = top.threshold();
-                    }
-                    threshold
-                })?;
+                part.core
+                    .for_each_pruning(threshold, reader, &mut |doc, score| {
+                        let keep = alive.is_none_or(|a| a.is_alive(doc))
+                            && (all_states || wanted.get(state(doc)).copied().unwrap_or(false))
+                            && must.iter_mut().all(|s| holds(s.as_mut(), doc))
+                            && !must_not.iter_mut().any(|s| holds(s.as_mut(), doc));
+                        if keep {
+                            top.push(score, order.get_val(doc), segment_ord as u32, doc);
+                            threshold = top.threshold();
+                        }
+                        threshold
+                    })?;
             }
         }
         Ok(top.into_sorted())
@@ -920,12 +893,30 @@ fn holds(set: &mut dyn DocSet, doc: tantivy::DocId) -> bool {
     set.doc() == doc
 }
 
-/// What [`Engine::count_by_state`] counts: the documents of `core` that every `must` holds and
+/// A part of a search (counted by [`Engine::count_by_state`], ranked by `top_conjunction`): the
+/// documents of `core` that every `must` holds and
 /// no `must_not` does.
 struct CountPart {
     core: Box<dyn tantivy::query::Weight>,
     must: Vec<Box<dyn tantivy::query::Weight>>,
     must_not: Vec<Box<dyn tantivy::query::Weight>>,
+}
+
+/// Per-segment docsets of a part's conditions: (must, must not).
+type Checks = (
+    Vec<Box<dyn tantivy::query::Scorer>>,
+    Vec<Box<dyn tantivy::query::Scorer>>,
+);
+
+impl CountPart {
+    fn checks(&self, reader: &tantivy::SegmentReader) -> Result<Checks, SearchError> {
+        let scorers = |ws: &[Box<dyn tantivy::query::Weight>]| {
+            ws.iter()
+                .map(|w| w.scorer(reader, 1.0))
+                .collect::<tantivy::Result<Vec<_>>>()
+        };
+        Ok((scorers(&self.must)?, scorers(&self.must_not)?))
+    }
 }
 
 /// A query whose every match holds some words and phrases in its heading or text: the shape the
