@@ -500,3 +500,18 @@ fn pruned_searches_agree_with_the_exhaustive_search() {
     }
     assert!(compared_hits > 200, "few hits compared: {compared_hits}");
 }
+
+/// `exact:` matches the words as printed: every hit holds that form, and the stemmed phrase finds
+/// more (its other inflections).
+#[test]
+fn exact_phrases_match_the_printed_form_only() {
+    let Some(e) = engine() else { return };
+    let exact = search(e, "exact:\"персональных данных\"", 100);
+    let stemmed = search(e, "\"персональных данных\"", 100);
+    assert!(exact.total > 0);
+    assert!(exact.total < stemmed.total, "{} vs {}", exact.total, stemmed.total);
+    let re = regex::Regex::new(r"персональных[\s\p{P}]+данных").unwrap();
+    for h in &exact.hits {
+        assert!(re.is_match(&clause_text(e, h)), "{}", h.permalink);
+    }
+}

@@ -1357,7 +1357,7 @@ fn bench_in(args: &SearchArgs, work: &Path, machine: Vec<String>) -> anyhow::Res
     println!("| engine | how | samples | p50 ms | p95 ms | p99 ms | mean ms |");
     println!("|---|---|---:|---:|---:|---:|---:|");
     println!(
-        "| lexharmony | `Engine::search` in process, limit 10: top 10 with snippets, per-state counts (exact; for a union of words, up to 10 000 a state) and their total | {} | {} | {} | {} | {} |",
+        "| lexharmony | `Engine::search` in process, limit 10: top 10 with snippets, per-state counts (up to 10 000 a state for the pruned searches: words, AND, exact phrases; exact otherwise) and their total | {} | {} | {} | {} | {} |",
         all.n,
         ms(all.p50),
         ms(all.p95),
