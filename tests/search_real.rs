@@ -509,7 +509,12 @@ fn exact_phrases_match_the_printed_form_only() {
     let exact = search(e, "exact:\"персональных данных\"", 100);
     let stemmed = search(e, "\"персональных данных\"", 100);
     assert!(exact.total > 0);
-    assert!(exact.total < stemmed.total, "{} vs {}", exact.total, stemmed.total);
+    assert!(
+        exact.total < stemmed.total,
+        "{} vs {}",
+        exact.total,
+        stemmed.total
+    );
     let re = regex::Regex::new(r"персональных[\s\p{P}]+данных").unwrap();
     for h in &exact.hits {
         assert!(re.is_match(&clause_text(e, h)), "{}", h.permalink);
