@@ -520,3 +520,72 @@ fn exact_phrases_match_the_printed_form_only() {
         assert!(re.is_match(&clause_text(e, h)), "{}", h.permalink);
     }
 }
+
+/// A phrase of three words or more is looked up by its word triples (shingles) and their offsets:
+/// it matches exactly the clauses whose heading line or text holds the words' stems one after the
+/// other, as an independent scan of every Russian clause finds them.
+#[test]
+fn long_phrases_match_where_their_words_follow_each_other() {
+    use lexharmony::search::analysis::{analyse, Reduction};
+    let Some(e) = engine() else { return };
+    let russian = Reduction::Stem(frostem::Algorithm::Russian);
+    let stems =
+        |text: &str| -> Vec<String> { analyse(text, russian).into_iter().map(|t| t.0).collect() };
+    let mut checked = 0;
+    for phrase in [
+        "обработки персональных данных",
+        "лишением свободы на срок",
+        "неправомерный доступ к компьютерной информации",
+        "в соответствии с законодательством Российской Федерации",
+        "в порядке, установленном законодательством Российской Федерации",
+        "на срок до двух лет",
+    ] {
+        let wanted = stems(phrase);
+        let holds = |text: &str| stems(text).windows(wanted.len()).any(|w| w == wanted);
+        let mut expected = std::collections::BTreeSet::new();
+        for law in e.laws() {
+            if law.law.lang.as_deref() != Some("rus") {
+                continue;
+            }
+            for c in &law.clauses {
+                let titled = format!(
+                    "{} {} {}",
+                    c.label,
+                    c.num,
+                    c.heading.as_deref().unwrap_or("")
+                );
+                if holds(&titled) || holds(&c.text) {
+                    expected.insert((law.uri().to_string(), c.eid.clone()));
+                }
+            }
+        }
+        let mut found = std::collections::BTreeSet::new();
+        let mut offset = 0;
+        loop {
+            let page = e
+                .search(&SearchRequest {
+                    q: format!("\"{phrase}\" lang:rus"),
+                    limit: search::MAX_LIMIT,
+                    offset,
+                    exhaustive: true,
+                    ..Default::default()
+                })
+                .unwrap_or_else(|err| panic!("{phrase}: {err}"));
+            let n = page.hits.len();
+            found.extend(
+                page.hits
+                    .into_iter()
+                    .filter(|h| !h.eid.is_empty())
+                    .map(|h| (h.uri, h.eid)),
+            );
+            offset += n;
+            if n < search::MAX_LIMIT || offset > search::MAX_OFFSET {
+                break;
+            }
+        }
+        assert!(!expected.is_empty(), "{phrase}: not in the real texts");
+        assert_eq!(found, expected, "{phrase}");
+        checked += expected.len();
+    }
+    assert!(checked > 100, "few clauses checked: {checked}");
+}

@@ -8,10 +8,12 @@
 //! - No length cut below 255 bytes: "телекоммуникационных" (40 bytes) is indexed.
 //! - Stemming by Snowball (frostem): Russian, English, Armenian. Kazakh, Kyrgyz, Tajik and
 //!   Belarusian have no stemmer; their recall aid is a prefix field (the first six letters).
-//! - The language fields also hold every pair of neighbouring terms as one term ("персональн дан",
-//!   at the position of its first word; shingles, as Lucene's `ShingleFilter` with unigrams), so a
-//!   phrase of common words reads one short posting list instead of the positions of every clause
-//!   holding both words (see [`pair_term`]).
+//! - The language fields also hold every pair and every triple of neighbouring terms as one term
+//!   ("персональн дан", "обработк персональн дан", at the position of the first word; shingles, as
+//!   Lucene's `ShingleFilter` with unigrams and `max_shingle_size` 3), so a phrase of two or three
+//!   common words reads one short posting list instead of the positions of every clause holding
+//!   its words, and a longer one checks the positions of a few rare triples (see [`pair_term`],
+//!   [`triple_term`]).
 //!
 //! Custom tokenizers are not stored in the index: [`register`] must run after every open.
 
@@ -31,7 +33,7 @@ pub const RUSSIAN: &str = "lh_rus";
 pub const ENGLISH: &str = "lh_eng";
 pub const ARMENIAN: &str = "lh_hye";
 pub const PREFIX: &str = "lh_prefix";
-/// The prefix analysis with word pairs, for the text of languages without a stemmer (headings use
+/// The prefix analysis with word pairs and triples, for the text of languages without a stemmer (headings use
 /// [`PREFIX`], without pairs).
 pub const PREFIX_TEXT: &str = "lh_prefix_text";
 
@@ -43,7 +45,7 @@ pub enum Reduction {
     Prefix(usize),
 }
 
-/// The analyzer of each field, by name: its reduction, and whether it adds word pairs.
+/// The analyzer of each field, by name: its reduction, and whether it adds word pairs and triples.
 pub fn analyzers() -> Vec<(&'static str, Reduction, bool)> {
     vec![
         (EXACT, Reduction::None, false),
@@ -61,8 +63,8 @@ pub fn analyzers() -> Vec<(&'static str, Reduction, bool)> {
 
 /// Register every analyzer on an index (after every open: they are not stored in the index).
 pub fn register(index: &tantivy::Index) {
-    for (name, reduction, pairs) in analyzers() {
-        let tokenizer = LawTokenizer::new(reduction).with_pairs(pairs);
+    for (name, reduction, shingles) in analyzers() {
+        let tokenizer = LawTokenizer::new(reduction).with_shingles(shingles);
         index
             .tokenizers()
             .register(name, TextAnalyzer::from(tokenizer));
@@ -76,6 +78,17 @@ pub fn pair_term(first: &str, second: &str) -> String {
     t.push_str(first);
     t.push(' ');
     t.push_str(second);
+    t
+}
+
+/// The term of three neighbouring terms of a language field (two spaces: never a word nor a pair).
+pub fn triple_term(first: &str, second: &str, third: &str) -> String {
+    let mut t = String::with_capacity(first.len() + second.len() + third.len() + 2);
+    t.push_str(first);
+    t.push(' ');
+    t.push_str(second);
+    t.push(' ');
+    t.push_str(third);
     t
 }
 
@@ -175,7 +188,7 @@ pub fn analyse(text: &str, reduction: Reduction) -> Vec<(String, usize, usize)> 
 pub struct LawTokenizer {
     reduction: Reduction,
     stemmer: Option<Arc<frostem::Stemmer>>,
-    pairs: bool,
+    shingles: bool,
     /// Stems of the words seen by this tokenizer (tantivy keeps one per field and segment
     /// writer): most words of law text recur, and Snowball is the dearest step of the analysis.
     stems: rustc_hash::FxHashMap<String, String>,
@@ -234,14 +247,15 @@ impl LawTokenizer {
         LawTokenizer {
             reduction,
             stemmer,
-            pairs: false,
+            shingles: false,
             stems: Default::default(),
         }
     }
 
-    /// Also emit each pair of neighbouring terms ([`pair_term`]) at its first word's position.
-    pub fn with_pairs(mut self, pairs: bool) -> Self {
-        self.pairs = pairs;
+    /// Also emit each pair and each triple of neighbouring terms ([`pair_term`],
+    /// [`triple_term`]) at its first word's position.
+    pub fn with_shingles(mut self, shingles: bool) -> Self {
+        self.shingles = shingles;
         self
     }
 }
@@ -256,9 +270,10 @@ impl Tokenizer for LawTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> LawTokenStream {
         let mut tokens: Vec<Token> = Vec::new();
-        // The previous word's token, for the pair it starts (positions never go down: a pair
-        // is pushed between its two words).
+        // The last two words' token indices, for the pair and the triple that end at this word.
+        // Shingles go right after their first word's token, so positions never go down.
         let mut previous: Option<usize> = None;
+        let mut before_previous: Option<usize> = None;
         let mut position = 0;
         let words = words_of(text);
         for &(a, b, ref word) in words.iter() {
@@ -279,19 +294,38 @@ impl Tokenizer for LawTokenizer {
             if term.is_empty() || term.len() > MAX_TOKEN_BYTES {
                 continue;
             }
-            if let Some(p) = previous.filter(|_| self.pairs) {
-                let first = &tokens[p];
-                let pair = pair_term(&first.text, &term);
-                if pair.len() <= MAX_TOKEN_BYTES {
-                    tokens.push(Token {
-                        offset_from: first.offset_from,
-                        offset_to: b,
-                        position: first.position,
-                        text: pair,
-                        position_length: 2,
-                    });
+            if self.shingles {
+                if let (Some(f), Some(p)) = (before_previous, previous) {
+                    let first = &tokens[f];
+                    let triple = triple_term(&first.text, &tokens[p].text, &term);
+                    if triple.len() <= MAX_TOKEN_BYTES {
+                        let token = Token {
+                            offset_from: first.offset_from,
+                            offset_to: b,
+                            position: first.position,
+                            text: triple,
+                            position_length: 3,
+                        };
+                        // After the first word's pair, before the second word.
+                        tokens.insert(p, token);
+                        previous = Some(p + 1);
+                    }
+                }
+                if let Some(p) = previous {
+                    let first = &tokens[p];
+                    let pair = pair_term(&first.text, &term);
+                    if pair.len() <= MAX_TOKEN_BYTES {
+                        tokens.push(Token {
+                            offset_from: first.offset_from,
+                            offset_to: b,
+                            position: first.position,
+                            text: pair,
+                            position_length: 2,
+                        });
+                    }
                 }
             }
+            before_previous = previous;
             previous = Some(tokens.len());
             tokens.push(Token {
                 offset_from: a,
@@ -416,9 +450,9 @@ mod tests {
         assert_eq!(terms("տվյալների", h).len(), 1);
     }
 
-    fn stream(text: &str, pairs: bool) -> Vec<(String, usize)> {
+    fn stream(text: &str, shingles: bool) -> Vec<(String, usize)> {
         let mut t =
-            LawTokenizer::new(Reduction::Stem(frostem::Algorithm::Russian)).with_pairs(pairs);
+            LawTokenizer::new(Reduction::Stem(frostem::Algorithm::Russian)).with_shingles(shingles);
         let mut s = t.token_stream(text);
         let mut out = Vec::new();
         while s.advance() {
@@ -428,7 +462,7 @@ mod tests {
     }
 
     #[test]
-    fn pairs_sit_between_their_words_at_the_first_position() {
+    fn shingles_sit_after_their_first_word_at_its_position() {
         let with = stream("Персональные данные, субъекта", true);
         let t = |s: &str, p: usize| (s.to_string(), p);
         assert_eq!(
@@ -436,14 +470,33 @@ mod tests {
             [
                 t("персональн", 0),
                 t("персональн дан", 0),
+                t("персональн дан субъект", 0),
                 t("дан", 1),
                 t("дан субъект", 1),
                 t("субъект", 2)
             ]
         );
+        // Positions never go down, over a longer text too.
+        let long = stream(
+            "обработка персональных данных субъекта оператором связи",
+            true,
+        );
+        assert!(long.windows(2).all(|w| w[0].1 <= w[1].1), "{long:?}");
+        assert_eq!(
+            long.iter()
+                .filter(|(w, _)| w.matches(' ').count() == 2)
+                .count(),
+            4
+        );
+        assert_eq!(
+            long.iter()
+                .filter(|(w, _)| w.matches(' ').count() == 1)
+                .count(),
+            5
+        );
         // A second text through the same tokenizer (its stems now cached): the same tokens.
         let mut t =
-            LawTokenizer::new(Reduction::Stem(frostem::Algorithm::Russian)).with_pairs(true);
+            LawTokenizer::new(Reduction::Stem(frostem::Algorithm::Russian)).with_shingles(true);
         for _ in 0..2 {
             let mut s = t.token_stream("Персональные данные, субъекта");
             let mut again = Vec::new();
@@ -452,12 +505,16 @@ mod tests {
             }
             assert_eq!(again, with);
         }
-        // Without pairs, the same words at the same positions.
+        // Without shingles, the same words at the same positions.
         let without = stream("Персональные данные, субъекта", false);
         let words: Vec<_> = with.into_iter().filter(|(w, _)| !w.contains(' ')).collect();
         assert_eq!(without, words);
         // The query side forms the same term.
         assert_eq!(pair_term("персональн", "дан"), "персональн дан");
+        assert_eq!(
+            triple_term("персональн", "дан", "субъект"),
+            "персональн дан субъект"
+        );
     }
 
     #[test]

@@ -188,7 +188,7 @@ pub fn build(dir: &Path, lib: &Library, progress: Progress) -> Result<BuildRepor
 /// analyzer changes this; an index of another format is refused ([`SearchError::Stale`]) and
 /// `serve` rebuilds it.
 pub const INDEX_FORMAT: &str =
-    "lexharmony-index 2: language fields hold heading and text, with word pairs; the exact field too; clause_ix\n";
+    "lexharmony-index 3: language fields hold heading and text, with word pairs and triples; the exact field too; clause_ix\n";
 const FORMAT_FILE: &str = "FORMAT";
 
 /// "Always" and "never" as dates: far enough for any law, near enough that tantivy's nanoseconds

@@ -714,9 +714,9 @@ impl Engine {
     ///
     /// Without a field (or with `text:`), words are looked up in the language fields, which hold
     /// each clause's heading and text: a clause is in exactly one of them, so a word's score is
-    /// the BM25 of one term in one field. A phrase of two words is its pair term (the fields hold
-    /// word pairs); a longer one, its pair terms, all required, at consecutive positions (checked,
-    /// not scored). Scored this way, a conjunction of words and phrases is an intersection of plain
+    /// the BM25 of one term in one field. A phrase of two or three words is its pair or triple
+    /// term (the fields hold word pairs and triples); a longer one, the triples covering it, all
+    /// required, at their offsets (positions checked, not scored). Scored this way, a conjunction of words and phrases is an intersection of plain
     /// term queries per language, which tantivy prunes block by block; the exhaustive search
     /// scores the same. A phrase with slop matches the words' positions.
     ///
@@ -957,12 +957,14 @@ impl<'q> Conjunction<'q> {
     }
 }
 
-/// A conjunction in one language field: one term per word, one pair term per two neighbouring
-/// words of a phrase (the field holds both, see [`analysis::pair_term`]), and for a phrase of three
-/// words or more the positions of its pairs, checked on the candidates.
+/// A conjunction in one language field: one term per word; a phrase of two or three words is one
+/// shingle term (the field holds them, see [`analysis::pair_term`] and [`analysis::triple_term`]);
+/// a longer phrase, the triples that cover its words, whose positions are checked on the
+/// candidates.
 struct LanguagePlan {
     core: Vec<Term>,
-    phrases: Vec<Vec<Term>>,
+    /// Each long phrase's triples with their offsets in the phrase.
+    phrases: Vec<Vec<(usize, Term)>>,
 }
 
 impl LanguagePlan {
@@ -996,17 +998,41 @@ impl LanguagePlan {
     }
 
     fn add(&mut self, field: Field, terms: &[String]) {
-        if let [one] = terms {
-            self.core.push(Term::from_field_text(field, one));
-            return;
-        }
-        let pairs: Vec<Term> = terms
-            .windows(2)
-            .map(|w| Term::from_field_text(field, &analysis::pair_term(&w[0], &w[1])))
-            .collect();
-        self.core.extend(pairs.iter().cloned());
-        if pairs.len() > 1 {
-            self.phrases.push(pairs);
+        let term = |t: &str| Term::from_field_text(field, t);
+        // The shingles standing for the words, with their offsets in the phrase: the word, its
+        // pair or its triple; for a longer phrase, the triples starting at every third word and
+        // the last three words (no word between two of them goes unchecked).
+        let shingles: Vec<(usize, String)> = match terms {
+            [one] => vec![(0, one.clone())],
+            [a, b] => vec![(0, analysis::pair_term(a, b))],
+            _ => {
+                let last = terms.len() - 3;
+                (0..last)
+                    .step_by(3)
+                    .chain([last])
+                    .map(|i| {
+                        let t = &terms[i..i + 3];
+                        (i, analysis::triple_term(&t[0], &t[1], &t[2]))
+                    })
+                    .collect()
+            }
+        };
+        let positioned: Vec<(usize, Term)> = if shingles
+            .iter()
+            .all(|(_, s)| s.len() <= analysis::MAX_TOKEN_BYTES)
+        {
+            shingles.iter().map(|(i, s)| (*i, term(s))).collect()
+        } else {
+            // Shingles this long are not indexed: the words, at consecutive positions.
+            terms
+                .iter()
+                .enumerate()
+                .map(|(i, w)| (i, term(w)))
+                .collect()
+        };
+        self.core.extend(positioned.iter().map(|(_, t)| t.clone()));
+        if positioned.len() > 1 {
+            self.phrases.push(positioned);
         }
     }
 
@@ -1049,11 +1075,11 @@ impl LanguagePlan {
         }
     }
 
-    /// Each long phrase as its pairs at consecutive positions.
+    /// Each long phrase as its triples at their offsets.
     fn phrase_queries(&self) -> impl Iterator<Item = PhraseQuery> + '_ {
         self.phrases
             .iter()
-            .map(|pairs| PhraseQuery::new_with_offset(pairs.iter().cloned().enumerate().collect()))
+            .map(|triples| PhraseQuery::new_with_offset(triples.clone()))
     }
 }
 
@@ -1072,4 +1098,44 @@ fn filter_value(field: Field, f: &Fields, value: &str) -> String {
         return v.to_string();
     }
     v.to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(words: &[&str]) -> (Vec<String>, Vec<Vec<(usize, String)>>) {
+        let field = Field::from_field_id(0);
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        let p = LanguagePlan::of_words(field, &words);
+        let text = |t: &Term| t.value().as_str().unwrap_or_default().to_string();
+        (
+            p.core.iter().map(text).collect(),
+            p.phrases
+                .iter()
+                .map(|ph| ph.iter().map(|(i, t)| (*i, text(t))).collect())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn phrases_become_shingles_covering_every_word() {
+        assert_eq!(plan(&["a"]), (vec!["a".into()], vec![]));
+        assert_eq!(plan(&["a", "b"]), (vec!["a b".into()], vec![]));
+        assert_eq!(plan(&["a", "b", "c"]), (vec!["a b c".into()], vec![]));
+        let (core, phrases) = plan(&["a", "b", "c", "d"]);
+        assert_eq!(core, ["a b c", "b c d"]);
+        assert_eq!(phrases, [vec![(0, "a b c".into()), (1, "b c d".into())]]);
+        let (_, phrases) = plan(&["a", "b", "c", "d", "e", "f", "g"]);
+        let offsets: Vec<usize> = phrases[0].iter().map(|(i, _)| *i).collect();
+        assert_eq!(offsets, [0, 3, 4]);
+    }
+
+    #[test]
+    fn words_too_long_for_a_shingle_are_matched_by_position() {
+        let long = "ж".repeat(70); // 140 bytes: a pair of two is over 255
+        let (core, phrases) = plan(&[&long, &long]);
+        assert_eq!(core, [long.clone(), long.clone()]);
+        assert_eq!(phrases, [vec![(0, long.clone()), (1, long)]]);
+    }
 }
