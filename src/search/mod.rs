@@ -239,13 +239,19 @@ impl Engine {
             // Few postings of a union of words reach the top k: block-max WAND skips the rest,
             // and the counts are taken apart, each stopping at the limit.
             let top = self.top_pruned(&searcher, q.as_ref(), k, &wanted)?;
-            let whole = CountPart {
-                core: q.weight(EnableScoring::disabled_from_searcher(&searcher))?,
-                must: Vec::new(),
-                must_not: Vec::new(),
+            // One word is one term per language field (a clause is in one of them): counted
+            // per field, by document frequency where a segment holds one state.
+            let parts = match Conjunction::of(&parsed) {
+                Some(c) => self.conjunction_parts(&searcher, &c, None, false)?,
+                None => vec![CountPart {
+                    core: q.weight(EnableScoring::disabled_from_searcher(&searcher))?,
+                    must: Vec::new(),
+                    must_not: Vec::new(),
+                    plain: false,
+                }],
             };
             let every_state = vec![true; self.states.len()];
-            (top, self.count_by_state(&searcher, &[whole], &every_state)?)
+            (top, self.count_by_state(&searcher, &parts, &every_state)?)
         } else if let Some(c) = &conjunction {
             // Words and phrases every match holds: block-max pruning over one term per word
             // (or word pair) in each language field, scored as the whole query scores them.
@@ -319,6 +325,35 @@ impl Engine {
         })
     }
 
+    /// The state of every document of a segment, when they share one (as the index builder makes
+    /// them: see [`index::build`]), as an index into `self.states`.
+    fn single_state(&self, reader: &tantivy::SegmentReader) -> Result<Option<usize>, SearchError> {
+        let Some(column) = reader.fast_fields().str("state")? else {
+            return Ok(None);
+        };
+        let full = column.ords().get_cardinality() == tantivy::columnar::Cardinality::Full;
+        if column.num_terms() != 1 || !full {
+            return Ok(None);
+        }
+        let mut state = String::new();
+        column
+            .ord_to_str(0, &mut state)
+            .map_err(|e| SearchError::io(&self.dir, e))?;
+        Ok(self.states.binary_search(&state).ok())
+    }
+
+    /// Whether a segment can hold documents of the states wanted (false: one state, not wanted).
+    fn may_hold(
+        &self,
+        reader: &tantivy::SegmentReader,
+        wanted: &[bool],
+    ) -> Result<bool, SearchError> {
+        Ok(match self.single_state(reader)? {
+            Some(s) => wanted.get(s).copied().unwrap_or(false),
+            None => true,
+        })
+    }
+
     /// The best `k` matches of the states wanted, best first (see [`RankKey`]), by tantivy's
     /// pruning loop: the threshold handed back lets block-max WAND skip the postings that cannot
     /// reach the top `k` (a union of words at the top of the query).
@@ -333,6 +368,9 @@ impl Engine {
         let mut top = TopK::new(k);
         let all = wanted.iter().all(|&w| w);
         for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+            if !all && !self.may_hold(reader, wanted)? {
+                continue;
+            }
             let order = order_column(reader)?;
             let state = self.state_of(reader)?;
             let alive = reader.alive_bitset();
@@ -392,7 +430,9 @@ impl Engine {
     /// Matching clauses per state (indexed as `self.states`), each counted up to
     /// [`COUNT_LIMIT`], in one pass over the parts' matches that stops once every state that can
     /// match has reached the limit; a document of a state already counted in full is not checked
-    /// further (a phrase's positions, say). States outside `possible` count nothing.
+    /// further (a phrase's positions, say). States outside `possible` count nothing. A segment of
+    /// one state is skipped once that state is counted in full, and a part that is one term
+    /// without conditions counts by the term's document frequency there.
     fn count_by_state(
         &self,
         searcher: &Searcher,
@@ -401,10 +441,30 @@ impl Engine {
     ) -> Result<Vec<usize>, SearchError> {
         let mut counts = vec![0usize; self.states.len()];
         let mut open = possible.iter().filter(|&&p| p).count();
+        if open == 0 {
+            return Ok(counts);
+        }
+        let mut add = |counts: &mut [usize], s: usize, n: usize| -> bool {
+            let before = counts[s];
+            counts[s] = (before + n).min(COUNT_LIMIT);
+            if before < COUNT_LIMIT && counts[s] == COUNT_LIMIT {
+                open -= 1;
+            }
+            open == 0
+        };
         'parts: for part in parts {
             for reader in searcher.segment_readers() {
-                if open == 0 {
-                    break 'parts;
+                let only = self.single_state(reader)?;
+                if let Some(s) = only {
+                    if !possible.get(s).copied().unwrap_or(false) || counts[s] >= COUNT_LIMIT {
+                        continue;
+                    }
+                    if part.plain {
+                        if add(&mut counts, s, part.core.count(reader)? as usize) {
+                            break 'parts;
+                        }
+                        continue;
+                    }
                 }
                 let state = self.state_of(reader)?;
                 let alive = reader.alive_bitset();
@@ -412,7 +472,7 @@ impl Engine {
                 let (mut must, mut must_not) = part.checks(reader)?;
                 let mut doc = core.doc();
                 while doc != TERMINATED {
-                    let s = state(doc);
+                    let s = only.unwrap_or_else(|| state(doc));
                     let counting = possible.get(s).copied().unwrap_or(false)
                         && counts[s] < COUNT_LIMIT
                         && alive.is_none_or(|a| a.is_alive(doc));
@@ -420,12 +480,11 @@ impl Engine {
                         && must.iter_mut().all(|m| holds(m.as_mut(), doc))
                         && !must_not.iter_mut().any(|m| holds(m.as_mut(), doc))
                     {
-                        counts[s] += 1;
-                        if counts[s] == COUNT_LIMIT {
-                            open -= 1;
-                            if open == 0 {
-                                break 'parts;
-                            }
+                        if add(&mut counts, s, 1) {
+                            break 'parts;
+                        }
+                        if only.is_some() && counts[s] == COUNT_LIMIT {
+                            break;
                         }
                     }
                     doc = core.advance();
@@ -473,10 +532,18 @@ impl Engine {
             let Some(plan) = LanguagePlan::new(field, reduction, &c.required) else {
                 continue;
             };
+            // Ranking scores the core terms and checks the long phrases on the candidates;
+            // counting reads each phrase's terms once, in its phrase query.
             let mut must = Vec::new();
-            for p in plan.phrase_queries() {
-                must.push(p.weight(matching)?);
-            }
+            let core = match scored {
+                true => {
+                    for p in plan.phrase_queries() {
+                        must.push(p.weight(matching)?);
+                    }
+                    plan.core_query().weight(scoring)?
+                }
+                false => plan.match_query().weight(matching)?,
+            };
             for f in &c.filters {
                 must.push(self.build(f).weight(matching)?);
             }
@@ -487,10 +554,16 @@ impl Engine {
             for x in &c.excluded {
                 must_not.push(self.build(x).weight(matching)?);
             }
+            let plain = !scored
+                && plan.phrases.is_empty()
+                && plan.core.len() == 1
+                && must.is_empty()
+                && must_not.is_empty();
             parts.push(CountPart {
-                core: plan.core_query().weight(scoring)?,
+                core,
                 must,
                 must_not,
+                plain,
             });
         }
         Ok(parts)
@@ -514,6 +587,9 @@ impl Engine {
         let all_states = wanted.iter().all(|&w| w);
         for part in &parts {
             for (segment_ord, reader) in searcher.segment_readers().iter().enumerate() {
+                if !all_states && !self.may_hold(reader, wanted)? {
+                    continue;
+                }
                 let order = order_column(reader)?;
                 let state = self.state_of(reader)?;
                 let alive = reader.alive_bitset();
@@ -900,6 +976,8 @@ struct CountPart {
     core: Box<dyn tantivy::query::Weight>,
     must: Vec<Box<dyn tantivy::query::Weight>>,
     must_not: Vec<Box<dyn tantivy::query::Weight>>,
+    /// The core is one term and nothing is checked: its matches are the term's postings.
+    plain: bool,
 }
 
 /// Per-segment docsets of a part's conditions: (must, must not).
@@ -1072,6 +1150,30 @@ impl LanguagePlan {
                     })
                     .collect(),
             )),
+        }
+    }
+
+    /// The plan as a query that only matches (for counting): the terms outside the long phrases
+    /// and the long phrases, whose terms their phrase queries intersect themselves.
+    fn match_query(&self) -> Box<dyn TQuery> {
+        let in_phrases: BTreeSet<&Term> = self.phrases.iter().flatten().map(|(_, t)| t).collect();
+        let mut must: Vec<(Occur, Box<dyn TQuery>)> = self
+            .core
+            .iter()
+            .filter(|t| !in_phrases.contains(t))
+            .map(|t| {
+                let q: Box<dyn TQuery> =
+                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic));
+                (Occur::Must, q)
+            })
+            .collect();
+        must.extend(self.phrase_queries().map(|p| {
+            let q: Box<dyn TQuery> = Box::new(p);
+            (Occur::Must, q)
+        }));
+        match must.len() {
+            1 => must.pop().expect("one clause").1,
+            _ => Box::new(BooleanQuery::new(must)),
         }
     }
 
