@@ -1302,7 +1302,7 @@ fn bench_in(args: &SearchArgs, work: &Path, machine: Vec<String>) -> anyhow::Res
     match &build {
         Some(b) => {
             println!(
-                "| lexharmony | `index::build`: {} clauses of {} laws, every analysis, commit, merges, laws.json, swap | {:.1} | {:.1} | {} | {} | {} | {:.0} (tantivy {:.0} + laws.json {:.0}) |",
+                "| lexharmony | `index::build`: {} clauses of {} laws, every analysis, a commit per state, laws.json, swap | {:.1} | {:.1} | {} | {} | {} | {:.0} (tantivy {:.0} + laws.json {:.0}) |",
                 group(b.clauses as f64),
                 b.laws,
                 b.seconds,
