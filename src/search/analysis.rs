@@ -33,8 +33,8 @@ pub const RUSSIAN: &str = "lh_rus";
 pub const ENGLISH: &str = "lh_eng";
 pub const ARMENIAN: &str = "lh_hye";
 pub const PREFIX: &str = "lh_prefix";
-/// The prefix analysis with word pairs and triples, for the text of languages without a stemmer (headings use
-/// [`PREFIX`], without pairs).
+/// The prefix analysis with word pairs and triples, for the text of languages without a stemmer
+/// (headings use [`PREFIX`], without them).
 pub const PREFIX_TEXT: &str = "lh_prefix_text";
 
 /// How a token's normalised text is reduced for a field.

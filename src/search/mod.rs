@@ -254,7 +254,7 @@ impl Engine {
             (top, self.count_by_state(&searcher, &parts, &every_state)?)
         } else if let Some(c) = &conjunction {
             // Words and phrases every match holds: block-max pruning over one term per word
-            // (or word pair) in each language field, scored as the whole query scores them.
+            // (or shingle) in each language field, scored as the whole query scores them.
             let law = self.any_of(self.fields.law, &req.laws);
             let top = self.top_conjunction(&searcher, c, law.as_deref(), k, &wanted)?;
             let parts = self.conjunction_parts(&searcher, c, law.as_deref(), false)?;
@@ -792,9 +792,10 @@ impl Engine {
     /// each clause's heading and text: a clause is in exactly one of them, so a word's score is
     /// the BM25 of one term in one field. A phrase of two or three words is its pair or triple
     /// term (the fields hold word pairs and triples); a longer one, the triples covering it, all
-    /// required, at their offsets (positions checked, not scored). Scored this way, a conjunction of words and phrases is an intersection of plain
-    /// term queries per language, which tantivy prunes block by block; the exhaustive search
-    /// scores the same. A phrase with slop matches the words' positions.
+    /// required, at their offsets (positions checked, not scored). Scored this way, a conjunction
+    /// of words and phrases is an intersection of plain term queries per language, which tantivy
+    /// prunes block by block; the exhaustive search scores the same. A phrase with slop matches
+    /// the words' positions.
     ///
     /// `heading:` looks in the heading's exact and prefix fields only; `exact:` in the heading and
     /// text as printed (unstemmed), phrases by their words' positions.
